@@ -1,0 +1,112 @@
+"""Settings: defaults, then a YAML config file, then environment variables, then flags.
+
+With no config file at all the engine works on the shipped data/ and keeps its index in
+the user's cache folder. Every setting is documented in config.example.yaml.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+REPO_DATA = Path(__file__).resolve().parent.parent / "data"
+ENV = {  # setting -> environment variable
+    "config": "UYGHUR_BOT_CONFIG", "data_dir": "UYGHUR_BOT_DATA", "database": "UYGHUR_BOT_DB",
+    "log_level": "UYGHUR_BOT_LOG_LEVEL", "api_base": "DISCORD_API_BASE", "gateway_url": "DISCORD_GATEWAY_URL",
+}
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass
+class Settings:
+    data_dir: Path = field(default_factory=lambda: REPO_DATA if REPO_DATA.is_dir() else Path("data"))
+    database: Path | None = None          # None: <cache>/uyghur-responses-bot/index-<hash of data_dir>.db
+    max_records: int = 50
+    log_level: str = "INFO"
+    log_file: Path | None = None
+    # Discord
+    token_env: str = "DISCORD_TOKEN"
+    token: str | None = None
+    api_base: str | None = None           # e.g. a nirn-proxy in front of https://discord.com/api/v10
+    gateway_url: str | None = None        # e.g. a gateway proxy; default: what Discord says
+    shard_count: int | None = None
+    shard_ids: list[int] | None = None
+    answer_channels: list[int] = field(default_factory=list)
+    moderator_roles: list[int] = field(default_factory=list)
+    audit_channel: int | None = None
+    user_cooldown_seconds: float = 10.0
+    owner_ids: list[int] = field(default_factory=list)
+
+    @property
+    def db_path(self) -> Path:
+        if self.database:
+            return Path(self.database)
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        tag = hashlib.sha256(str(Path(self.data_dir).resolve()).encode()).hexdigest()[:12]
+        return cache / "uyghur-responses-bot" / f"index-{tag}.db"
+
+    def discord_token(self) -> str | None:
+        return os.environ.get(self.token_env) or self.token
+
+
+_PATHS = {"data_dir", "database", "log_file"}
+_INT_LISTS = {"answer_channels", "moderator_roles", "owner_ids", "shard_ids"}
+
+
+def _coerce(name: str, value, base: Path):
+    if value is None or value == "":
+        return None if name != "data_dir" else Settings().data_dir
+    if name in _PATHS:
+        p = Path(os.path.expanduser(str(value)))
+        return p if p.is_absolute() else base / p
+    if name in _INT_LISTS:
+        if isinstance(value, (int, str)):
+            value = [value]
+        try:
+            return [int(v) for v in value]
+        except (TypeError, ValueError):
+            raise ConfigError(f"{name}: expected a list of ids, got {value!r}") from None
+    if name in ("max_records", "shard_count", "audit_channel"):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{name}: expected a whole number, got {value!r}") from None
+    if name == "user_cooldown_seconds":
+        return float(value)
+    return str(value)
+
+
+def load_settings(config: str | None = None, **overrides) -> Settings:
+    """Settings from the config file (if any), the environment, then explicit overrides."""
+    s = Settings()
+    path = config or os.environ.get(ENV["config"])
+    if not path and Path("config.yaml").exists():
+        path = "config.yaml"
+    names = {f.name for f in fields(Settings)}
+    if path:
+        import yaml  # only when there is a file: keeps `ask` start-up lean
+
+        p = Path(path)
+        try:
+            raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        except OSError as exc:
+            raise ConfigError(f"cannot read config {p}: {exc.strerror}") from None
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"config {p} is not valid YAML: {exc}") from None
+        if not isinstance(raw, dict):
+            raise ConfigError(f"config {p} must be a mapping of settings")
+        for key, value in raw.items():
+            if key not in names:
+                raise ConfigError(f"config {p}: unknown setting {key!r}")
+            setattr(s, key, _coerce(key, value, p.resolve().parent))
+    for key, var in ENV.items():
+        if key in names and os.environ.get(var):
+            setattr(s, key, _coerce(key, os.environ[var], Path.cwd()))
+    for key, value in overrides.items():
+        if value is not None:
+            setattr(s, key, _coerce(key, value, Path.cwd()))
+    return s

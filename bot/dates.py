@@ -1,0 +1,229 @@
+"""Dates with their precision: record dates as the data writes them, periods as questions say them.
+
+Every date becomes one or more *anchors*: closed intervals of day ordinals
+(date.toordinal()). A record matches a period when at least half of one of its
+anchors lies inside the period, so a month-precision record matches its month and
+year but never a single day, and nothing is ever made more precise than the source.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+
+# Parts of a year, as (first month, last month); winter runs into the next year.
+SEASONS = {
+    "early": (1, 4), "mid": (5, 8), "late": (9, 12),
+    "spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 14),
+}
+OPEN_START, OPEN_END = 1, dt.date.max.toordinal()
+
+
+def _month_span(year: int, month: int) -> tuple[int, int]:
+    year += (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, 1).toordinal(), dt.date(year, month, last).toordinal()
+
+
+def _ord_text(o: int, precision: str) -> str:
+    d = dt.date.fromordinal(o)
+    if precision == "day":
+        return f"{d.day} {calendar.month_name[d.month]} {d.year}"
+    if precision == "month":
+        return f"{calendar.month_name[d.month]} {d.year}"
+    return str(d.year)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One date as written, with the interval it stands for."""
+    precision: str          # day | month | year | approximate | no-year
+    start: int | None
+    end: int | None
+    text: str
+
+
+_ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_APPROX = re.compile(r"^(early|mid|late|spring|summer|autumn|fall|winter)\s+(\d{4})$", re.I)
+_NO_YEAR = re.compile(r"^--(\d{2})-(\d{2})$")
+
+
+def parse_part(value) -> Part:
+    """One date in the data's notation; ValueError names what is wrong."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        o = value.toordinal()
+        return Part("day", o, o, _ord_text(o, "day"))
+    text = str(value).strip()
+    if m := _ISO.match(text):
+        y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+        if mo is None:
+            s, e = dt.date(y, 1, 1).toordinal(), dt.date(y, 12, 31).toordinal()
+            return Part("year", s, e, str(y))
+        if not 1 <= int(mo) <= 12:
+            raise ValueError(f"month {mo} does not exist in {text!r}")
+        if d is None:
+            s, e = _month_span(y, int(mo))
+            return Part("month", s, e, _ord_text(s, "month"))
+        try:
+            o = dt.date(y, int(mo), int(d)).toordinal()
+        except ValueError:
+            raise ValueError(f"{text!r} is not a real day") from None
+        return Part("day", o, o, _ord_text(o, "day"))
+    if m := _APPROX.match(text):
+        first, last = SEASONS[m.group(1).lower()]
+        y = int(m.group(2))
+        return Part("approximate", _month_span(y, first)[0], _month_span(y, last)[1], text)
+    if m := _NO_YEAR.match(text):
+        mo, d = int(m.group(1)), int(m.group(2))
+        try:
+            dt.date(2000, mo, d)  # a leap year, so 29 February is allowed
+        except ValueError:
+            raise ValueError(f"{text!r} is not a real day of the year") from None
+        return Part("no-year", None, None, f"{d} {calendar.month_name[mo]} (year not given)")
+    raise ValueError(f"cannot read date {text!r} (see data/README.md, Dates)")
+
+
+@dataclass(frozen=True)
+class DateValue:
+    kind: str                        # a Part precision, or range | several
+    parts: tuple[Part, ...]
+    anchors: tuple[tuple[int, int], ...] = field(default=())
+    text: str = ""
+
+    @property
+    def sort_key(self) -> int | None:
+        starts = [a[0] for a in self.anchors]
+        return min(starts) if starts else None
+
+
+def parse_date(value) -> DateValue | None:
+    """A record's `date` field; None when the source gives no date."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return None
+        parts = tuple(parse_part(v) for v in value)
+        anchors = tuple((p.start, p.end) for p in parts if p.start is not None)
+        return DateValue("several", parts, anchors, " and ".join(p.text for p in parts))
+    if isinstance(value, str) and "/" in value:
+        left, _, right = (s.strip() for s in value.partition("/"))
+        if left in ("..", "") and right in ("..", ""):
+            raise ValueError(f"range {value!r} has no end at all")
+        a = None if left in ("..", "") else parse_part(left)
+        b = None if right in ("..", "") else parse_part(right)
+        for p in (a, b):
+            if p is not None and p.precision == "no-year":
+                raise ValueError(f"range {value!r} needs years at both known ends")
+        if a and b:
+            if a.start > b.end:
+                raise ValueError(f"range {value!r} ends before it starts")
+            anchors = ((a.start, a.end), (b.start, b.end), (a.start, b.end))
+            return DateValue("range", (a, b), anchors, f"{a.text} – {b.text}")
+        known = a or b
+        text = f"from {known.text}" if a else f"until {known.text}"
+        return DateValue("range", (known,), ((known.start, known.end),), text)
+    p = parse_part(value)
+    anchors = ((p.start, p.end),) if p.start is not None else ()
+    return DateValue(p.precision, (p,), anchors, p.text)
+
+
+def matches(anchor: tuple[int, int], period: tuple[int, int]) -> bool:
+    """At least half of the anchor lies inside the period (the SQL filter says the same)."""
+    overlap = min(anchor[1], period[1]) - max(anchor[0], period[0]) + 1
+    return overlap * 2 >= anchor[1] - anchor[0] + 1
+
+
+# ---- periods in questions -------------------------------------------------------------
+
+_MON = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_POINT = (
+    r"(?:(?:early|late|mid|spring|summer|autumn|fall|winter)(?:\s+of)?\s+\d{4}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON},?\s+\d{{4}}"
+    rf"|{_MON}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|{_MON},?\s+(?:of\s+)?\d{{4}}"
+    r"|\d{4}-(?:0?[1-9]|1[0-2])(?:-\d{1,2})?(?!\d)"
+    r"|(?<![\w.])(?:1[89]|20)\d{2}(?![\w.]))"
+)
+_RULES = [  # (pattern, how the points become a period); first match of a span wins
+    (rf"\bbetween\s+({_POINT})\s+and\s+({_POINT})", "range"),
+    (rf"\bfrom\s+({_POINT})\s*(?:to|until|till|through|thru|-|–|—)\s*({_POINT})", "range"),
+    (rf"({_POINT})\s*(?:-|–|—|to|until|through)\s*({_POINT})", "range"),
+    (rf"\b(?:after|later\s+than)\s+({_POINT})", "after"),
+    (rf"\b(?:since|from|starting(?:\s+in)?|beginning(?:\s+in)?)\s+({_POINT})", "since"),
+    (rf"\b(?:before|prior\s+to|earlier\s+than)\s+({_POINT})", "before"),
+    (rf"\b(?:until|till|up\s+to|by)\s+({_POINT})", "until"),
+    (rf"({_POINT})", "in"),
+]
+_RULES = [(re.compile(p, re.I), how) for p, how in _RULES]
+
+
+@dataclass(frozen=True)
+class Period:
+    start: int
+    end: int
+    text: str      # what the question said
+
+    def describe(self) -> str:
+        if self.start == OPEN_START:
+            return f"up to {dt.date.fromordinal(self.end).isoformat()}"
+        if self.end == OPEN_END:
+            return f"from {dt.date.fromordinal(self.start).isoformat()}"
+        return f"{dt.date.fromordinal(self.start).isoformat()} to {dt.date.fromordinal(self.end).isoformat()}"
+
+
+def _point(text: str) -> tuple[int, int]:
+    t = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", text.lower().replace(",", " ").replace(" of ", " "))
+    t = " ".join(t.replace(".", " ").split())
+    if m := re.fullmatch(r"(early|late|mid|spring|summer|autumn|fall|winter) (\d{4})", t):
+        p = parse_part(f"{m.group(1)} {m.group(2)}")
+        return p.start, p.end
+    if re.fullmatch(r"\d{4}(-\d{1,2}){0,2}", t):
+        p = parse_part(t)
+        return p.start, p.end
+    bits = t.split()
+    year = int(bits[-1])
+    if len(bits) == 2:
+        return _month_span(year, MONTHS[bits[0]])
+    day, month = (bits[0], bits[1]) if bits[0].isdigit() else (bits[1], bits[0])
+    o = dt.date(year, MONTHS[month], int(day)).toordinal()
+    return o, o
+
+
+def find_periods(text: str) -> list[tuple[int, int, Period]]:
+    """(span start, span end, Period) for every date phrase in a question, left to right."""
+    found: list[tuple[int, int, Period]] = []
+    taken: list[tuple[int, int]] = []
+    for rx, how in _RULES:
+        for m in rx.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            try:
+                pts = [_point(g) for g in m.groups()]
+            except (ValueError, KeyError):
+                continue  # "31 February 2021": not a date, the words stay as words
+            if how == "range":
+                start, end = pts[0][0], pts[1][1]
+                if start > end:
+                    start, end = pts[1][0], pts[0][1]
+            elif how == "after":
+                start, end = pts[0][1] + 1, OPEN_END
+            elif how == "since":
+                start, end = pts[0][0], OPEN_END
+            elif how == "before":
+                start, end = OPEN_START, pts[0][0] - 1
+            elif how == "until":
+                start, end = OPEN_START, pts[0][1]
+            else:
+                start, end = pts[0]
+            taken.append((m.start(), m.end()))
+            found.append((m.start(), m.end(), Period(start, end, m.group(0).strip())))
+    return sorted(found, key=lambda f: f[0])

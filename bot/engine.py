@@ -1,0 +1,243 @@
+"""The answer engine: the one entry point the CLI, the tests and the Discord commands share.
+
+It keeps the index fresh (rebuilding when the data files changed), understands the
+question, runs the SQL and composes a cited Answer. Safe to call from several threads:
+each thread gets its own read-only SQLite connection.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from . import compose
+from .dataset import ACTING_ROLES, stat_signature
+from .filters import Clause, actor_clause, clauses, fts_query, text_clause
+from .index import DataError, ensure_index, read_meta
+from .interpret import Interpretation, Interpreter
+from .lexicon import Lexicon, edit_budget
+
+log = logging.getLogger(__name__)
+ORDER_LIMIT = 5  # "latest"/"earliest" answers show this many records
+
+
+class Vocabulary:
+    def __init__(self, conn: sqlite3.Connection, n_records: int):
+        self.n_records = n_records
+        self._conn, self._cache, self._stems = conn, {}, None
+
+    def lookup(self, stem: str):
+        if stem not in self._cache:
+            row = self._conn.execute("select df, word from terms where stem = ?", (stem,)).fetchone()
+            self._cache[stem] = tuple(row) if row else None
+        return self._cache[stem]
+
+    def correct(self, stem: str) -> str | None:
+        budget = edit_budget(len(stem))
+        if budget == 0:
+            return None
+        if self._stems is None:
+            self._stems = [s for (s,) in self._conn.execute("select stem from terms where length(stem) >= 4")]
+        hits = process.extract(stem, self._stems, scorer=OSA.distance, score_cutoff=budget, limit=2)
+        if not hits or (len(hits) > 1 and hits[1][1] == hits[0][1]):
+            return None
+        return hits[0][0]
+
+
+class _State:
+    """What one build of the index holds, loaded once per build."""
+
+    def __init__(self, conn: sqlite3.Connection, meta: dict):
+        self.meta = meta
+        self.n_records = conn.execute("select count(*) from records").fetchone()[0]
+        self.actors = {r[0]: {"id": r[0], "name": r[1], "kind": r[2], "parent": r[3], "flag": r[4], "country": r[5]}
+                       for r in conn.execute("select id, name, kind, parent, flag, country from actors")}
+        for a in self.actors.values():
+            top = a
+            while top["parent"]:
+                top = self.actors[top["parent"]]
+            a["top"], a["top_name"] = top["id"], top["name"]
+            a["country_name"] = self.actors[a["country"]]["name"] if a["country"] else None
+        self.types = dict(conn.execute("select id, label from types"))
+        self.entities = dict(conn.execute("select id, name from entities"))
+        canonical = {("actor", k): v["name"] for k, v in self.actors.items()}
+        canonical.update({("type", k): v for k, v in self.types.items()})
+        canonical.update({("entity", k): v for k, v in self.entities.items()})
+        self.lexicon = Lexicon.from_db(conn)
+        self.vocab = Vocabulary(conn, self.n_records)
+        self.interpreter = Interpreter(self.lexicon, self.vocab, canonical)
+
+
+class Engine:
+    def __init__(self, data_dir: Path | str, db_path: Path | str, max_records: int = 50, strict: bool = True):
+        self.data_dir, self.db_path = Path(data_dir), Path(db_path)
+        self.max_records = max_records
+        self.strict = strict  # False: keep serving the last good index when the data has errors
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._state: _State | None = None
+        self._db_id = None
+        self.last_error: DataError | None = None
+
+    # ---- freshness -------------------------------------------------------------------
+    def _db_identity(self):
+        st = os.stat(self.db_path)
+        return st.st_ino, st.st_mtime_ns, st.st_size
+
+    def refresh(self) -> None:
+        """Rebuild if the data changed; reload if another process rebuilt the index."""
+        state = self._state
+        if state and state.meta.get("stat_signature") == stat_signature(self.data_dir) \
+                and self._db_id == self._db_identity():
+            return
+        with self._lock:
+            try:
+                ensure_index(self.data_dir, self.db_path)
+                self.last_error = None
+            except DataError as exc:
+                self.last_error = exc
+                if self.strict or not self.db_path.exists():
+                    raise
+                log.error("data has errors; still answering from the last good index:\n%s", exc)
+            ident = self._db_identity()
+            if ident != self._db_id or self._state is None:
+                self._local = threading.local()
+                self._state = _State(self.conn(), read_meta(self.db_path))
+                self._db_id = ident
+
+    def conn(self) -> sqlite3.Connection:
+        c = getattr(self._local, "conn", None)
+        if c is None:
+            c = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, check_same_thread=False)
+            self._local.conn = c
+        return c
+
+    @property
+    def state(self) -> _State:
+        self.refresh()
+        return self._state
+
+    # ---- answering -------------------------------------------------------------------
+    def interpret(self, question: str) -> Interpretation:
+        return self.state.interpreter(question)
+
+    def answer(self, question: str) -> compose.Answer:
+        interp = self.interpret(question)
+        if not interp.question.strip():
+            return compose.help_answer(interp.question, interp)
+        if interp.intent == "compare":
+            return self._compare(interp)
+        found = self.search(interp)
+        if found is None:  # nothing in the question to search for
+            if interp.unknown or interp.suggestions:
+                return compose.empty_answer(interp, [], [])
+            return compose.help_answer(interp.question, interp)
+        cl, records, total = found
+        desc = [c.description for c in cl]
+        if not records:
+            return compose.empty_answer(interp, desc, self._why_empty(cl))
+        builder = {"count": compose.count_answer, "which": compose.which_answer, "when": compose.when_answer,
+                   "latest": compose.ordered_answer, "earliest": compose.ordered_answer}.get(interp.intent,
+                                                                                           compose.list_answer)
+        return builder(interp, records, total, desc)
+
+    def search(self, interp: Interpretation, limit: int | None = None):
+        """(clauses used, records best first, total) or None when the question gives nothing to search."""
+        cl = clauses(interp)
+        terms = list(interp.terms)
+        if not cl and not terms and interp.common:
+            terms = list(interp.common)      # "genocide" alone: common, but all there is to go on
+        narrow = bool(terms) and not (interp.types or interp.entities)
+        if not cl and not narrow and interp.intent not in ("latest", "earliest"):
+            return None
+        if narrow:
+            cl = cl + [self._narrowing(cl, terms)]
+        rank_words = terms + [w for w in interp.common if w not in terms]
+        limit = limit or (ORDER_LIMIT if interp.intent in ("latest", "earliest") else self.max_records)
+        records, total = self._run(cl, interp, rank_words, limit)
+        return cl, records, total
+
+    def _narrowing(self, cl: list[Clause], terms: list[str]) -> Clause:
+        """All the words if some record has them all, else those records sharing the most of them."""
+        if len(terms) == 1 or self._count(cl + [text_clause(terms)]):
+            return text_clause(terms)
+        best, kept = 0, []
+        for t in terms:
+            n = self._count(cl + [text_clause([t])])
+            if n and n >= best:
+                kept, best = ([t] if n > best else kept + [t]), n
+        return text_clause(kept or terms, any_of=len(kept) > 1)
+
+    def _where(self, cl: list[Clause]) -> tuple[str, dict]:
+        params: dict = {}
+        for n, c in enumerate(cl):
+            params.update(c.params)
+        return " and ".join(c.sql for c in cl) or "1", params
+
+    def _count(self, cl: list[Clause]) -> int:
+        where, params = self._where(cl)
+        return self.conn().execute(f"select count(*) from records r where {where}", params).fetchone()[0]
+
+    def _run(self, cl: list[Clause], interp: Interpretation, rank_words: list[str], limit: int):
+        where, params = self._where(cl)
+        subjects = [a["id"] for a in interp.actors if not a.get("object")]
+        order = []
+        if subjects:  # what the asked actor did itself comes before what was done about it
+            ac = actor_clause(subjects, ACTING_ROLES, "x", "")
+            order.append(f"({ac.sql}) desc")
+            params.update(ac.params)
+        rank_join = ""
+        if rank_words:
+            params["rq"] = fts_query(rank_words, any_of=True)
+            rank_join = ("left join (select rowid, bm25(records_fts, 5.0, 2.0, 1.0, 1.0, 1.0) as score from records_fts"
+                         " where records_fts match :rq) f on f.rowid = r.rowid")
+            order.append("coalesce(f.score, 0) asc")
+        if interp.intent in ("latest", "earliest"):
+            order = [f"r.date_sort is null, r.date_sort {'desc' if interp.intent == 'latest' else 'asc'}"]
+        else:
+            order.append("r.date_sort is null, r.date_sort desc")
+        sql = f"select r.* from records r {rank_join} where {where} order by {', '.join(order)} limit {int(limit)}"
+        conn = self.conn()
+        cur = conn.execute(sql, params)
+        cols = [c[0] for c in cur.description]
+        records = [self._view(dict(zip(cols, row))) for row in cur]
+        total = len(records) if len(records) < limit else self._count(cl)
+        return records, total
+
+    def _view(self, row: dict) -> dict:
+        st = self._state
+        actors = []
+        for aid, role in json.loads(row["actors"]):
+            a = st.actors[aid]
+            actors.append({"id": aid, "name": a["name"], "role": role, "flag": a["flag"], "kind": a["kind"],
+                           "country": a["country"], "country_name": a["country_name"],
+                           "top": a["top"], "top_name": a["top_name"]})
+        date = {"text": row["date_text"], "kind": row["date_kind"], "sort": row["date_sort"]} if row["date_kind"] else None
+        types = json.loads(row["types"])
+        return {"id": row["id"], "date": date, "actors": actors, "types": types,
+                "type_labels": [st.types[t] for t in types], "title": row["title"], "summary": row["summary"],
+                "body": row["body"], "stage": row["stage"], "votes": json.loads(row["votes"]),
+                "figures": json.loads(row["figures"]), "entities": [st.entities[e] for e in json.loads(row["entities"])],
+                "quote": row["quote"], "sources": json.loads(row["sources"]),
+                "file": row["file"], "line": row["line"]}
+
+    def _why_empty(self, cl: list[Clause]) -> list[str]:
+        if len(cl) < 2:
+            return []
+        parts = [f"{c.description}: {self._count([c])} on its own" for c in cl]
+        return ["Each part alone — " + "; ".join(parts) + "."]
+
+    def _compare(self, interp: Interpretation):
+        per_actor = []
+        for actor in interp.actors:
+            single = Interpretation(**{**interp.__dict__, "actors": [dict(actor, object=False)], "intent": "list"})
+            found = self.search(single)
+            _, records, total = found if found else ([], [], 0)
+            per_actor.append((actor, records, total))
+        return compose.compare_answer(interp, per_actor)
