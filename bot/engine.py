@@ -6,6 +6,7 @@ each thread gets its own read-only SQLite connection.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -20,11 +21,16 @@ from . import compose
 from .dataset import ACTING_ROLES, stat_signature
 from .filters import Clause, actor_clause, clauses, fts_query, text_clause
 from .index import DataError, ensure_index, read_meta
+from .dates import Period
 from .interpret import Interpretation, Interpreter
 from .lexicon import Lexicon, edit_budget
 
 log = logging.getLogger(__name__)
 ORDER_LIMIT = 5  # "latest"/"earliest" answers show this many records
+
+
+def _iso(ordinal: int | None) -> str | None:
+    return dt.date.fromordinal(ordinal).isoformat() if ordinal is not None else None
 
 
 class Vocabulary:
@@ -64,6 +70,9 @@ class _State:
                 top = self.actors[top["parent"]]
             a["top"], a["top_name"] = top["id"], top["name"]
             a["country_name"] = self.actors[a["country"]]["name"] if a["country"] else None
+        self.actor_names = {k: [a["name"]] for k, a in self.actors.items()}
+        for aid, aliases in conn.execute("select id, aliases from actors"):
+            self.actor_names[aid] += json.loads(aliases)
         self.types = dict(conn.execute("select id, label from types"))
         self.entities = dict(conn.execute("select id, name from entities"))
         canonical = {("actor", k): v["name"] for k, v in self.actors.items()}
@@ -131,9 +140,12 @@ class Engine:
         interp = self.interpret(question)
         if not interp.question.strip():
             return compose.help_answer(interp.question, interp)
+        return self._answer(interp)
+
+    def _answer(self, interp: Interpretation, limit: int | None = None) -> compose.Answer:
         if interp.intent == "compare":
             return self._compare(interp)
-        found = self.search(interp)
+        found = self.search(interp, limit)
         if found is None:  # nothing in the question to search for
             if interp.unknown or interp.suggestions:
                 return compose.empty_answer(interp, [], [])
@@ -147,6 +159,30 @@ class Engine:
                                                                                            compose.list_answer)
         return builder(interp, records, total, desc)
 
+    def select(self, *, actors: list[str] = (), types: list[str] = (), entities: list[str] = (),
+               start: int | None = None, end: int | None = None, text: str = "", acting_only: bool = False,
+               intent: str = "list", label: str = "", limit: int | None = None) -> compose.Answer:
+        """The answer for explicit filters (slash-command options) instead of a question.
+        Ids must exist; years are whole years; text is searched like the words of a question.
+        With no filter at all it lists every record (intent "all")."""
+        st = self.state
+        interp = st.interpreter(text) if text else Interpretation(question=label)
+        interp.question = label or interp.question
+        interp.intent = intent if (actors or types or entities or text or start or end) else "all"
+        interp.actors = [{"id": a, "name": st.actors[a]["name"], "text": a, "how": "option", "object": False}
+                         for a in actors] + interp.actors
+        interp.types = [{"id": t, "name": st.types[t], "text": t, "how": "option"} for t in types] + interp.types
+        interp.entities = [{"id": e, "name": st.entities[e], "text": e, "how": "option"} for e in entities] + interp.entities
+        interp.acting_only = acting_only or interp.acting_only
+        if start is not None or end is not None:
+            lo, hi = dt.date(start or 1, 1, 1).toordinal(), dt.date(end or 9999, 12, 31).toordinal()
+            if start and end:
+                what = str(start) if start == end else f"{start}–{end}"
+            else:
+                what = f"from {start}" if start else f"until {end}"
+            interp.periods = [Period(lo, hi, what)]
+        return self._answer(interp, limit)
+
     def search(self, interp: Interpretation, limit: int | None = None):
         """(clauses used, records best first, total) or None when the question gives nothing to search."""
         cl = clauses(interp)
@@ -154,7 +190,7 @@ class Engine:
         if not cl and not terms and interp.common:
             terms = list(interp.common)      # "genocide" alone: common, but all there is to go on
         narrow = bool(terms) and not (interp.types or interp.entities)
-        if not cl and not narrow and interp.intent not in ("latest", "earliest"):
+        if not cl and not narrow and interp.intent not in ("latest", "earliest", "all"):
             return None
         if narrow:
             cl = cl + [self._narrowing(cl, terms)]
@@ -218,7 +254,10 @@ class Engine:
             actors.append({"id": aid, "name": a["name"], "role": role, "flag": a["flag"], "kind": a["kind"],
                            "country": a["country"], "country_name": a["country_name"],
                            "top": a["top"], "top_name": a["top_name"]})
-        date = {"text": row["date_text"], "kind": row["date_kind"], "sort": row["date_sort"]} if row["date_kind"] else None
+        date = None
+        if row["date_kind"]:
+            parts = [dict(p, start=_iso(p["start"]), end=_iso(p["end"])) for p in json.loads(row["date_parts"])]
+            date = {"text": row["date_text"], "kind": row["date_kind"], "sort": row["date_sort"], "parts": parts}
         types = json.loads(row["types"])
         return {"id": row["id"], "date": date, "actors": actors, "types": types,
                 "type_labels": [st.types[t] for t in types], "title": row["title"], "summary": row["summary"],

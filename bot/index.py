@@ -21,7 +21,7 @@ from .dataset import Dataset, content_hash, errors_only, load_dataset, stat_sign
 from .text import phrase_key, stem, words
 from .yamlio import Problem
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 
@@ -158,6 +158,8 @@ def _write(ds: Dataset, db: sqlite_utils.Database) -> dict:
             "keywords": keywords, "stage": r.stage,
             "date_kind": d.kind if d else None, "date_text": d.text if d else None,
             "date_sort": d.sort_key if d else None,
+            "date_parts": json.dumps([{"precision": p.precision, "start": p.start, "end": p.end, "text": p.text}
+                                      for p in d.parts]) if d else None,
             "votes": json.dumps(r.votes), "figures": json.dumps(r.figures), "sources": json.dumps(r.sources),
             "types": json.dumps(r.types), "entities": json.dumps(r.entities),
             "actors": json.dumps(r.actors), "file": r.file, "line": r.line,
