@@ -113,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
         return {"ask": cmd_ask, "validate": cmd_validate, "index": cmd_index}[args.command](args, settings)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `… | head` closed the pipe: not an error
+        sys.stderr.close()
+        return 0
     except Exception as exc:  # the user gets one line; the log gets the traceback
         log.exception("%s failed", args.command)
         print(f"error: {type(exc).__name__}: {exc} (details in the log)", file=sys.stderr)

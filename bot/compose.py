@@ -50,27 +50,42 @@ def _who_key(rec: dict, countries: bool) -> list[tuple[str, str]]:
     for a in rec["actors"]:
         if a["role"] not in ("acted", "joined"):
             continue
-        if countries and a.get("country"):
+        if a.get("country"):
             out.append((a["country"], a["country_name"]))
-        elif not countries:
-            out.append((a["top"], a["top_name"]))
+        elif not countries:  # an organisation speaks for itself, not for its umbrella group
+            out.append((a["id"], a["name"]))
     return out
 
 
-def which_answer(interp: Interpretation, records: list[dict], total: int, descriptions: list[str]) -> Answer:
-    cites = Citations()
-    countries = "country" in interp.kinds
+def _who_list(records: list[dict], cites: Citations, countries: bool) -> dict[str, tuple[str, list[int]]]:
     who: dict[str, tuple[str, list[int]]] = {}
     for rec in sorted(records, key=lambda r: (r.get("date") or {}).get("sort") or 10**7):
         marks = cites.mark(rec)
         for key, name in _who_key(rec, countries):
             who.setdefault(key, (name, []))
             who[key][1].extend(m for m in marks if m not in who[key][1])
+    return who
+
+
+def _names(who: dict[str, tuple[str, list[int]]]) -> str:
+    return ", ".join(f"{name} {''.join(f'[{m}]' for m in marks)}" for name, marks in who.values())
+
+
+def which_answer(interp: Interpretation, records: list[dict], total: int, descriptions: list[str]) -> Answer:
+    """Who did it, each name cited; a motion that failed is not counted as done."""
+    cites = Citations()
+    countries = "country" in interp.kinds
+    failed_asked = "failed" in interp.stages
+    done = [r for r in records if failed_asked or r.get("stage") != "failed"]
+    failed = [r for r in records if r not in done]
+    who = _who_list(done, cites, countries)
+    tried = {k: v for k, v in _who_list(failed, cites, countries).items() if k not in who}
     noun = "countries" if countries else "actors"
-    names = ", ".join(f"{name} {''.join(f'[{m}]' for m in marks)}" for name, marks in who.values())
-    head = f"{len(who)} {noun}{_describe(descriptions)}: {names}." if who else f"No {noun} found{_describe(descriptions)}."
+    descriptions = [d for d in descriptions if not d.startswith("by ")]  # "countries" says it already
+    head = f"{len(who)} {noun}{_describe(descriptions)}: {_names(who)}." if who else f"No {noun} found{_describe(descriptions)}."
+    notes = [f"Considered but not passed: {_names(tried)}."] if tried else []
     groups = chronological(records, cites)
-    return Answer(interp.question, "which", head, groups, cites.notes, records, total, interp)
+    return Answer(interp.question, "which", head, groups, cites.notes, records, total, interp, notes)
 
 
 def when_answer(interp: Interpretation, records: list[dict], total: int, descriptions: list[str]) -> Answer:

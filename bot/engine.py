@@ -18,8 +18,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from . import compose
-from .dataset import ACTING_ROLES, stat_signature
-from .filters import Clause, actor_clause, clauses, fts_query, text_clause
+from .dataset import stat_signature
+from .filters import Clause, clauses, fts_query, text_clause
 from .index import DataError, ensure_index, read_meta
 from .dates import Period
 from .interpret import Interpretation, Interpreter
@@ -225,9 +225,11 @@ class Engine:
         subjects = [a["id"] for a in interp.actors if not a.get("object")]
         order = []
         if subjects:  # what the asked actor did itself comes before what was done about it
-            ac = actor_clause(subjects, ACTING_ROLES, "x", "")
-            order.append(f"({ac.sql}) desc")
-            params.update(ac.params)
+            names = ", ".join(f":x{n}" for n in range(len(subjects)))
+            params.update({f"x{n}": a for n, a in enumerate(subjects)})
+            order.append("(select max(case ra.role when 'acted' then 2 when 'joined' then 1 else 0 end)"
+                         " from record_actors ra join actor_closure c on c.descendant = ra.actor"
+                         f" where ra.record = r.rowid and c.ancestor in ({names})) desc")
         rank_join = ""
         if rank_words:
             params["rq"] = fts_query(rank_words, any_of=True)

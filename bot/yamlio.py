@@ -38,6 +38,9 @@ def _construct_mapping(loader, node):
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates stay text: the dataset's own parser knows precision, and "2021-02-30" must become a
+# reported mistake with its line, not an exception from inside PyYAML.
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ def load_text(text: str, name: str):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         raise YamlError(Problem(name, line, f"not valid YAML: {exc.problem or exc}")) from None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, TypeError) as exc:
         raise YamlError(Problem(name, 1, f"not valid YAML: {exc}")) from None
 
 
