@@ -1,0 +1,80 @@
+"""The index: idempotent builds, rebuilt when data changes, untouched when data is bad."""
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+
+import pytest
+
+from bot.engine import Engine
+from bot.index import DataError, build, ensure_index, is_fresh, read_meta
+
+
+def _rows(db, table):
+    return sqlite3.connect(db).execute(f"select count(*) from {table}").fetchone()[0]
+
+
+def test_build_is_idempotent(data_copy, tmp_path):
+    db = tmp_path / "i.db"
+    first = build(data_copy, db)
+    dump1 = "\n".join(l for l in sqlite3.connect(db).iterdump() if "meta" not in l)
+    second = build(data_copy, db)
+    dump2 = "\n".join(l for l in sqlite3.connect(db).iterdump() if "meta" not in l)
+    assert first == second and dump1 == dump2
+    assert _rows(db, "records") == first["records"]
+    assert _rows(db, "records_fts") == first["records"]
+
+
+def test_ensure_builds_once_then_only_when_changed(data_copy, tmp_path):
+    db = tmp_path / "i.db"
+    assert ensure_index(data_copy, db) is True
+    assert ensure_index(data_copy, db) is False
+    # touching a file without changing it: the content hash says fresh, no rebuild
+    p = data_copy / "records/canada.yaml"
+    os.utime(p, (p.stat().st_atime + 5, p.stat().st_mtime + 5))
+    assert is_fresh(data_copy, db) and ensure_index(data_copy, db) is False
+
+
+def test_engine_rebuilds_before_answering_after_an_edit(data_copy, tmp_path):
+    eng = Engine(data_copy, tmp_path / "i.db")
+    assert "266" in eng.answer("Canadian House of Commons genocide").text
+    p = data_copy / "records/canada.yaml"
+    p.write_text(p.read_text(encoding="utf-8").replace("votes 266-0", "votes unanimously"), encoding="utf-8")
+    assert "votes unanimously" in eng.answer("Canadian House of Commons genocide").text
+    # a new record file is noticed too
+    (data_copy / "records/new.yaml").write_text(
+        "- id: ca-test-record\n  title: Canada tests the index\n  summary: A test record.\n  date: 2024-01-02\n"
+        "  actors: [canada]\n  types: [statements]\n"
+        "  sources: [{document: uhrp-responses, section: Canada, item: 1}]\n", encoding="utf-8")
+    assert any(r["id"] == "ca-test-record" for r in eng.answer("what did Canada do in 2024").records)
+
+
+def test_bad_data_leaves_the_existing_index_untouched(data_copy, tmp_path):
+    db = tmp_path / "i.db"
+    ensure_index(data_copy, db)
+    before = (db.read_bytes(), read_meta(db))
+    (data_copy / "records/canada.yaml").write_text("- id: [broken\n", encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        ensure_index(data_copy, db)
+    assert re.search(r"records/canada.yaml:\d+: not valid YAML", str(exc.value))
+    assert (db.read_bytes(), read_meta(db)) == before
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_lenient_engine_keeps_serving_the_last_good_index(data_copy, tmp_path):
+    eng = Engine(data_copy, tmp_path / "i.db", strict=False)
+    assert eng.answer("Lithuania").records
+    (data_copy / "records/lithuania.yaml").write_text("not: [valid\n", encoding="utf-8")
+    assert eng.answer("Lithuania").records
+    assert eng.last_error is not None
+    strict = Engine(data_copy, tmp_path / "i.db")
+    with pytest.raises(DataError):
+        strict.answer("Lithuania")
+
+
+def test_schema_of_the_index(engine):
+    engine.refresh()
+    tables = {r[0] for r in engine.conn().execute("select name from sqlite_master where type = 'table'")}
+    assert {"records", "actors", "names", "record_actors", "types", "record_types", "entities",
+            "record_dates", "records_fts", "meta"} <= tables
