@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", parents=[common], help="start the Discord bot (token from $DISCORD_TOKEN)")
     s = sub.add_parser("sync", parents=[common], help="register the slash commands with Discord")
     s.add_argument("--guild", type=int, help="sync to one server (instant) instead of globally")
+    from .cli_moderation import add_parsers
+
+    add_parsers(sub, common)
     return p
 
 
@@ -110,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("run", "sync"):
             from .client import run_command  # the only path that imports discord
             return run_command(args, settings)
+        if args.command in ("record", "history", "undo", "export", "import"):
+            from .cli_moderation import run
+            return run(args, settings)
         return {"ask": cmd_ask, "validate": cmd_validate, "index": cmd_index}[args.command](args, settings)
     except KeyboardInterrupt:
         return 130
