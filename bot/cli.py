@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("run", "sync"):
             from .client import run_command  # the only path that imports discord
             return run_command(args, settings)
-        if args.command in ("record", "history", "undo", "export", "import"):
+        if args.command in ("record", "actor", "history", "undo", "export", "import"):
             from .cli_moderation import run
             return run(args, settings)
         return {"ask": cmd_ask, "validate": cmd_validate, "index": cmd_index}[args.command](args, settings)

@@ -26,6 +26,15 @@ def add_parsers(sub, common) -> None:
     _confirm_args(p)
     p = rs.add_parser("show", parents=[common], help="print record ID with its revision")
     p.add_argument("id")
+    a = sub.add_parser("actor", parents=[common], help="add actors and aliases (moderators)")
+    acts = a.add_subparsers(dest="action", required=True)
+    p = acts.add_parser("add", parents=[common], help="add the actor in --file (id, name, kind, parent, flag, aliases)")
+    p.add_argument("--file", required=True)
+    _confirm_args(p)
+    p = acts.add_parser("alias", parents=[common], help="give actor ID another name")
+    p.add_argument("id")
+    p.add_argument("alias")
+    _confirm_args(p)
     for name in ("history", "undo"):
         p = sub.add_parser(name, parents=[common], help=f"{name} of record ID (--actor for an actor)")
         p.add_argument("id")
@@ -102,6 +111,21 @@ def _dispatch(args, store: Store) -> int:
             return 0
         e = store.apply([change], _who(), args.reason)[0]
         print(f"saved: change {e.seq}, {e.action} {e.target}, revision {e.rev_after or '-'}")
+        return 0
+    if cmd == "actor":
+        if args.action == "add":
+            item = _read_record(args.file)
+            change = store.propose("actor", "add", str(item.get("id", "")), item)
+        else:
+            actor = store.get("actor", args.id)
+            if actor is None:
+                raise ChangeRefused(f"there is no actor {args.id!r}")
+            after = {**actor, "aliases": [*(actor.get("aliases") or []), args.alias]}
+            change = store.propose("actor", "edit", args.id, after, revision(actor))
+        if not _confirmed(args, change.diff()):
+            return 0
+        e = store.apply([change], _who(), args.reason)[0]
+        print(f"saved: change {e.seq}, {e.action} actor {e.target}")
         return 0
     kind = "actor" if getattr(args, "actor", False) else "record"
     if cmd == "history":

@@ -45,23 +45,32 @@ def count_answer(interp: Interpretation, records: list[dict], total: int, descri
     return Answer(interp.question, "count", head, groups, cites.notes, records, total, interp)
 
 
-def _who_key(rec: dict, countries: bool) -> list[tuple[str, str]]:
+KIND_NOUNS = {"country": "countries", "legislature": "parliaments", "company": "companies",
+              "civil-society": "organisations"}
+
+
+def _who_key(rec: dict, kinds: list[str]) -> list[tuple[str, str]]:
+    """Who to name for a record: the country when countries are asked for, the body itself when
+    another kind is ("which parliaments"), else the country, or the organisation itself."""
     out = []
     for a in rec["actors"]:
         if a["role"] not in ("acted", "joined"):
             continue
-        if a.get("country"):
-            out.append((a["country"], a["country_name"]))
-        elif not countries:  # an organisation speaks for itself, not for its umbrella group
+        if "country" in kinds:
+            if a.get("country"):
+                out.append((a["country"], a["country_name"]))
+        elif kinds or not a.get("country"):
             out.append((a["id"], a["name"]))
+        else:
+            out.append((a["country"], a["country_name"]))
     return out
 
 
-def _who_list(records: list[dict], cites: Citations, countries: bool) -> dict[str, tuple[str, list[int]]]:
+def _who_list(records: list[dict], cites: Citations, kinds: list[str]) -> dict[str, tuple[str, list[int]]]:
     who: dict[str, tuple[str, list[int]]] = {}
     for rec in sorted(records, key=lambda r: (r.get("date") or {}).get("sort") or 10**7):
         marks = cites.mark(rec)
-        for key, name in _who_key(rec, countries):
+        for key, name in _who_key(rec, kinds):
             who.setdefault(key, (name, []))
             who[key][1].extend(m for m in marks if m not in who[key][1])
     return who
@@ -74,13 +83,12 @@ def _names(who: dict[str, tuple[str, list[int]]]) -> str:
 def which_answer(interp: Interpretation, records: list[dict], total: int, descriptions: list[str]) -> Answer:
     """Who did it, each name cited; a motion that failed is not counted as done."""
     cites = Citations()
-    countries = "country" in interp.kinds
     failed_asked = "failed" in interp.stages
     done = [r for r in records if failed_asked or r.get("stage") != "failed"]
     failed = [r for r in records if r not in done]
-    who = _who_list(done, cites, countries)
-    tried = {k: v for k, v in _who_list(failed, cites, countries).items() if k not in who}
-    noun = "countries" if countries else "actors"
+    who = _who_list(done, cites, interp.kinds)
+    tried = {k: v for k, v in _who_list(failed, cites, interp.kinds).items() if k not in who}
+    noun = KIND_NOUNS.get(interp.kinds[0], "actors") if len(interp.kinds) == 1 else "actors"
     descriptions = [d for d in descriptions if not d.startswith("by ")]  # "countries" says it already
     head = f"{len(who)} {noun}{_describe(descriptions)}: {_names(who)}." if who else f"No {noun} found{_describe(descriptions)}."
     notes = [f"Considered but not passed: {_names(tried)}."] if tried else []

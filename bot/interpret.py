@@ -26,7 +26,7 @@ KIND_WORDS = {
 KIND_MEMBERS = {"country": ("country",), "legislature": ("legislature", "chamber", "committee"),
                 "civil-society": ("civil-society", "group"), "company": ("company",)}
 STAGE_WORDS = {"fail": "failed", "reject": "failed", "enact": "enacted", "introduc": "introduced",
-               "propos": "introduced", "pending": "pending", "signed": "enacted"}
+               "propos": "introduced", "pending": "pending"}
 ACTING_WORDS = frozenset("do did does done doing say said says take took taken respond responded "
                          "react reacted announce announced act acted".split())
 OBJECT_WORDS = frozenset("on against about regarding targeting concerning toward towards over with".split())
@@ -174,6 +174,8 @@ class Interpreter:
                 a["object"] = False
         if _COMPARE.search(fold(text)) and len(interp.actors) >= 2:
             interp.intent = "compare"
+        if interp.intent == "count":  # "how many countries…": what is counted, not who may count
+            interp.kinds = []
         return interp
 
     def _exact(self, toks: list[Token], content: list[int], used: list[bool], claim) -> None:
