@@ -40,6 +40,8 @@ class Settings:
     audit_channel: int | None = None
     user_cooldown_seconds: float = 10.0
     owner_ids: list[int] = field(default_factory=list)
+    message_content_intent: bool = False  # privileged: needed for plain questions in answer_channels
+    page_timeout_seconds: float = 600.0   # page buttons stop working (and are disabled) after this
 
     @property
     def db_path(self) -> Path:
@@ -55,11 +57,12 @@ class Settings:
 
 _PATHS = {"data_dir", "database", "log_file"}
 _INT_LISTS = {"answer_channels", "moderator_roles", "owner_ids", "shard_ids"}
+_BOOLS = {"message_content_intent"}
 
 
 def _coerce(name: str, value, base: Path):
     if value is None or value == "":
-        return None if name != "data_dir" else Settings().data_dir
+        return getattr(Settings(), name)  # an empty setting means its default
     if name in _PATHS:
         p = Path(os.path.expanduser(str(value)))
         return p if p.is_absolute() else base / p
@@ -75,8 +78,19 @@ def _coerce(name: str, value, base: Path):
             return int(value)
         except (TypeError, ValueError):
             raise ConfigError(f"{name}: expected a whole number, got {value!r}") from None
-    if name == "user_cooldown_seconds":
-        return float(value)
+    if name in ("user_cooldown_seconds", "page_timeout_seconds"):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{name}: expected a number of seconds, got {value!r}") from None
+    if name in _BOOLS:
+        if isinstance(value, bool):
+            return value
+        if str(value).strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if str(value).strip().lower() in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"{name}: expected true or false, got {value!r}")
     return str(value)
 
 

@@ -300,6 +300,7 @@ class FakeDiscord(InteractionBuilders, MessageStore):
             ("PATCH", a + "/channels/{channel_id}/messages/{message_id}", self._channel_message),
             ("DELETE", a + "/channels/{channel_id}/messages/{message_id}", self._channel_message),
             ("POST", a + "/channels/{channel_id}/typing", self._typing),
+            ("PUT", a + "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me", self._add_reaction),
             ("GET", a + "/guilds/{guild_id}", self._get_guild),
             ("GET", a + "/guilds/{guild_id}/channels", self._get_guild_channels),
             ("GET", a + "/guilds/{guild_id}/roles", self._get_guild_roles),
@@ -424,6 +425,21 @@ class FakeDiscord(InteractionBuilders, MessageStore):
     async def _typing(self, request: web.Request) -> web.Response:
         if self.get_channel(int(request.match_info["channel_id"])) is None:
             return _error(404, 10003, "Unknown Channel")
+        return web.Response(status=204)
+
+    async def _add_reaction(self, request: web.Request) -> web.Response:
+        msg, error = self._message_in_channel(request)
+        if error:
+            return error
+        emoji = request.match_info["emoji"]
+        for reaction in msg["reactions"]:  # type: ignore[index]
+            if reaction["emoji"]["name"] == emoji:
+                if not reaction["me"]:
+                    reaction.update(me=True, count=reaction["count"] + 1)
+                break
+        else:
+            msg["reactions"].append({"emoji": {"id": None, "name": emoji}, "count": 1, "me": True})  # type: ignore[index]
+        await self._notify()
         return web.Response(status=204)
 
     async def _get_attachment(self, request: web.Request) -> web.Response:
@@ -639,6 +655,8 @@ class FakeDiscord(InteractionBuilders, MessageStore):
             self._answer(record, request, "followup", error.status)  # type: ignore[arg-type]
             return error
         original = self._messages.get(record.original_message_id or 0)  # type: ignore[union-attr]
+        if original is not None and self._meta[int(original["id"])].get("deleted"):
+            original = None  # a deleted deferred response: follow-ups are new messages
         if record.callback_type == 5 and original is not None and original["flags"] & limits.FLAG_LOADING:  # type: ignore[union-attr]
             # Documented: the first follow-up after a deferred response edits the loading message.
             message = await self.edit_message(int(original["id"]), payload, request[FILES])

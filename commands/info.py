@@ -1,0 +1,35 @@
+"""/about (the data and its source) and /help (how to ask)."""
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import lookup
+from bot.embeds import to_embed
+from bot.pages import about_page, help_page
+from bot.replies import log_interaction, run_engine
+
+
+class Info(commands.Cog):
+    def __init__(self, bot: commands.Bot):
+        self.bot = bot
+
+    @app_commands.command(description="What the data is, where it comes from, and when it last changed")
+    async def about(self, interaction: discord.Interaction) -> None:
+        facts = await run_engine(interaction, lookup.about, self.bot.engine)
+        embed = to_embed(about_page(facts))
+        if interaction.response.is_done():
+            await interaction.followup.send(embed=embed)
+        else:
+            await interaction.response.send_message(embed=embed)
+        log_interaction(interaction, "about", facts.get("records", 0), "about")
+
+    @app_commands.command(description="How to ask questions, with examples")
+    async def help(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(embed=to_embed(help_page()), ephemeral=True)
+        log_interaction(interaction, "help", 0, "help")
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Info(bot))

@@ -1,0 +1,76 @@
+"""/search — records matching explicit filters: actor, type of action, year or years, words."""
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import lookup
+from bot.pages import escape
+from bot.replies import choices, run_engine, send_answer, send_notice
+
+Year = app_commands.Range[int, 1900, 2100]
+HINT = ("Give at least one filter: `actor`, `type`, `year` (or `from` / `to`) or `text` — "
+        "e.g. `/search actor: Canada type: Sanctions`. To ask in plain words, use `/ask`.")
+
+
+def search_answer(engine, actor: str | None, kind: str | None, start: int | None, end: int | None, text: str):
+    """(answer, None), or (None, why not) when a name is not recognised."""
+    st, label, actors, types = engine.state, [], [], []
+    if actor:
+        actor_id, suggestions = lookup.resolve_actor(engine, actor)
+        if actor_id is None:
+            hint = f" Did you mean {', '.join(escape(s) for s in suggestions[:5])}?" if suggestions else ""
+            return None, f"I don't know an actor called “{escape(actor)}”.{hint}"
+        actors, label = [actor_id], [st.actors[actor_id]["name"]]
+    if kind:
+        type_id = lookup.resolve_type(engine, kind)
+        if type_id is None:
+            return None, f"“{escape(kind)}” is not a type of action I know; pick one from the list as you type."
+        types, label = [type_id], label + [st.types[type_id]]
+    if start or end:
+        label.append(str(start) if start == end else f"{start or '…'}–{end or '…'}")
+    if text:
+        label.append(f"“{text}”")
+    answer = engine.select(actors=actors, types=types, start=start, end=end, text=text,
+                           label="Search: " + " · ".join(label))
+    return answer, None
+
+
+class Search(commands.Cog):
+    def __init__(self, bot: commands.Bot):
+        self.bot = bot
+
+    @app_commands.command(description="Find records by actor, type of action, year(s) and words")
+    @app_commands.rename(kind="type", from_year="from", to_year="to")
+    @app_commands.describe(actor="Who acted (autocompletes)", kind="Type of action (autocompletes)",
+                           year="One year", from_year="From this year", to_year="Up to this year",
+                           text="Words to look for")
+    async def search(self, interaction: discord.Interaction, actor: app_commands.Range[str, 1, 100] | None = None,
+                     kind: app_commands.Range[str, 1, 100] | None = None, year: Year | None = None,
+                     from_year: Year | None = None, to_year: Year | None = None,
+                     text: app_commands.Range[str, 1, 200] | None = None) -> None:
+        if not any((actor, kind, year, from_year, to_year, text)):
+            return await send_notice(interaction, HINT, "search")
+        if year and (from_year or to_year):
+            return await send_notice(interaction, "Give either `year`, or `from` / `to`, not both.", "search")
+        start, end = (year, year) if year else (from_year, to_year)
+        if start and end and start > end:
+            return await send_notice(interaction, f"`from` ({start}) is after `to` ({end}).", "search")
+        answer, problem = await run_engine(interaction, search_answer, self.bot.engine, actor, kind, start, end,
+                                           text or "")
+        if answer is None:
+            return await send_notice(interaction, problem, "search")
+        await send_answer(interaction, answer, "search")
+
+    @search.autocomplete("actor")
+    async def actor_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await choices(lookup.actor_choices, self.bot.engine, current)
+
+    @search.autocomplete("kind")
+    async def type_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await choices(lookup.type_choices, self.bot.engine, current)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Search(bot))
