@@ -33,6 +33,11 @@ def _iso(ordinal: int | None) -> str | None:
     return dt.date.fromordinal(ordinal).isoformat() if ordinal is not None else None
 
 
+def _rowid_sets(cl: list[Clause]) -> tuple[list[str], list[str]]:
+    """The subqueries of the clauses that are sets of record ids, and the other clauses' SQL."""
+    return [c.subquery for c in cl if c.subquery], [c.sql for c in cl if not c.subquery]
+
+
 class Vocabulary:
     def __init__(self, conn: sqlite3.Connection, n_records: int):
         self.n_records = n_records
@@ -212,11 +217,23 @@ class Engine:
 
     def _where(self, cl: list[Clause]) -> tuple[str, dict]:
         params: dict = {}
-        for n, c in enumerate(cl):
+        for c in cl:
             params.update(c.params)
-        return " and ".join(c.sql for c in cl) or "1", params
+        sets, rest = _rowid_sets(cl)
+        if len(sets) > 1:  # one intersected set: SQLite would otherwise probe records once per id of the first
+            rest = [f"r.rowid in ({' intersect '.join(sets)})"] + rest
+        else:
+            rest = [c.sql for c in cl]
+        return " and ".join(rest) or "1", params
 
     def _count(self, cl: list[Clause]) -> int:
+        sets, rest = _rowid_sets(cl)
+        params: dict = {}
+        for c in cl:
+            params.update(c.params)
+        if sets and not rest:  # counted from the link tables alone, never reading a record
+            body = " intersect ".join(sets) if len(sets) > 1 else f"select distinct * from ({sets[0]})"
+            return self.conn().execute(f"select count(*) from ({body})", params).fetchone()[0]
         where, params = self._where(cl)
         return self.conn().execute(f"select count(*) from records r where {where}", params).fetchone()[0]
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from .dataset import (ACTOR_KINDS, ENTITY_KINDS, MAX_SUMMARY, MAX_TITLE, ROLES, STAGES, Actor,
@@ -13,6 +14,7 @@ from .yamlio import line_of
 _EMOJI_ETC = re.compile(r"[^\w\s&'’,.()-]")
 
 
+@lru_cache(maxsize=4096)
 def heading_key(heading: str) -> str:
     """Headings compare without emoji, case or spacing: 'Canada 🇨🇦' == 'canada'."""
     return " ".join(fold(_EMOJI_ETC.sub(" ", heading)).split())
@@ -161,6 +163,18 @@ def _figures(r: _Reader, d, f) -> list[dict]:
     return out
 
 
+def _section_index(doc: Document) -> dict:
+    """Heading key -> section, the first of equal keys winning as a scan would. Built once per
+    document: scanning every section for every citation made loading quadratic."""
+    idx = doc.__dict__.get("_by_key")
+    if idx is None or len(idx[0]) != len(doc.sections):
+        by_key: dict = {}
+        for x in doc.sections:
+            by_key.setdefault(heading_key(x.heading), x)
+        idx = doc.__dict__["_by_key"] = (list(doc.sections), by_key)
+    return idx[1]
+
+
 def _sources(r: _Reader, d, f, documents, cited) -> list[dict]:
     out = []
     srcs = d.get("sources")
@@ -176,7 +190,7 @@ def _sources(r: _Reader, d, f, documents, cited) -> list[dict]:
         if doc is None:
             r.err(f, line_of(s, "document"), f"unknown document {s.get('document')!r}")
             continue
-        sec = next((x for x in doc.sections if heading_key(x.heading) == heading_key(str(s.get("section") or ""))), None)
+        sec = _section_index(doc).get(heading_key(str(s.get("section") or "")))
         item = s.get("item")
         if sec is None:
             r.err(f, line_of(s, "section"), f"document {doc.id!r} has no section {s.get('section')!r}")
@@ -237,7 +251,7 @@ def read_record(r: _Reader, d, f, seen, actors, types, entities, documents, cite
         links, [t for t in tlist if t in types], _sources(r, d, f, documents, cited),
         body=r.string(d, "body", f, False), stage=stage if stage in STAGES else "",
         votes=_votes(r, d, f), figures=_figures(r, d, f), entities=[e for e in elist if e in entities],
-        quote=r.string(d, "quote", f, False, limit=MAX_SUMMARY), file=f, line=line_of(d), raw=d,
+        quote=r.string(d, "quote", f, False, limit=MAX_SUMMARY), file=f, line=line_of(d),
     )
     return rec if i else None
 
