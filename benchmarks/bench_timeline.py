@@ -1,0 +1,77 @@
+"""How long a timeline takes to render: the shipped dataset and 1,000 synthetic records.
+
+    .venv/bin/python benchmarks/bench_timeline.py [-n RUNS]
+
+Prints median and p95 milliseconds per chart (PNG bytes included). A script, not a test.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import datetime as dt
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.engine import Engine  # noqa: E402
+from bot.timeline import render_stats, render_timeline  # noqa: E402
+
+
+def synthetic(base: list[dict], n: int = 1000) -> list[dict]:
+    """Real record dicts with shifted dates and 60 made-up actors."""
+    out = []
+    for i in range(n):
+        rec = copy.deepcopy(base[i % len(base)])
+        rec["id"] = f"synthetic-{i}"
+        shift = dt.timedelta(days=(i * 37) % 2900 - 1400)
+        if rec.get("date"):
+            for p in rec["date"]["parts"]:
+                for k in ("start", "end"):
+                    if p.get(k):
+                        p[k] = (dt.date.fromisoformat(p[k]) + shift).isoformat()
+            if rec["date"].get("sort") is not None:
+                rec["date"]["sort"] += shift.days
+        for a in rec["actors"]:
+            a["name"] = a["top_name"] = f"Synthetic actor {(i * 7919) % 60:02d}"
+        out.append(rec)
+    return out
+
+
+def timed(fn, runs: int) -> tuple[float, float, int]:
+    fn()  # warm-up: font cache, imports
+    ms = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        chart = fn()
+        ms.append((time.perf_counter() - t) * 1000)
+    ms.sort()
+    return statistics.median(ms), ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))], len(chart.png)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-n", "--runs", type=int, default=20)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        records = Engine(ROOT / "data", Path(tmp) / "index.db").select(label="all", limit=100000).records
+    many = synthetic(records)
+    cases = {
+        f"timeline, shipped data by actor ({len(records)} records)": lambda: render_timeline(records),
+        f"timeline, shipped data by type ({len(records)} records)": lambda: render_timeline(records, rows="type"),
+        "timeline, 1,000 synthetic records (20 of 60 rows)": lambda: render_timeline(many),
+        f"stats, shipped data ({len(records)} records)": lambda: render_stats(records),
+        "stats, 1,000 synthetic records": lambda: render_stats(many),
+    }
+    print(f"{'case':<52} {'median ms':>10} {'p95 ms':>8} {'PNG KB':>7}   ({args.runs} runs each)")
+    for name, fn in cases.items():
+        med, p95, size = timed(fn, args.runs)
+        print(f"{name:<52} {med:>10.1f} {p95:>8.1f} {size / 1024:>7.0f}")
+
+
+if __name__ == "__main__":
+    main()
