@@ -49,6 +49,16 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", parents=[common], help="start the Discord bot (token from $DISCORD_TOKEN)")
     s = sub.add_parser("sync", parents=[common], help="register the slash commands with Discord")
     s.add_argument("--guild", type=int, help="sync to one server (instant) instead of globally")
+    for name, helptext in (("timeline", "draw who did what, when, as a PNG"),
+                           ("stats", "draw records per year, per type and per actor, as a PNG")):
+        c = sub.add_parser(name, parents=[common], help=helptext)
+        c.add_argument("--actor", action="append", default=[], help="an actor (repeat for several)")
+        c.add_argument("--type", action="append", default=[], help="a type of action (repeat for several)")
+        c.add_argument("--from", dest="start", type=int, help="first year")
+        c.add_argument("--to", dest="end", type=int, help="last year")
+        if name == "timeline":
+            c.add_argument("--rows", choices=("actor", "type"), default="actor", help="one row per actor or per type")
+        c.add_argument("--out", required=True, help="PNG file to write")
     from .cli_moderation import add_parsers
 
     add_parsers(sub, common)
@@ -101,6 +111,30 @@ def cmd_index(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_chart(args, settings: Settings) -> int:
+    from .charts import UnknownName, stats_chart, timeline_chart
+    from .engine import Engine
+    from .index import DataError
+    from .timeline import EmptyChart
+
+    engine = Engine(settings.data_dir, settings.db_path, settings.max_records)
+    options = {"actors": args.actor, "types": args.type, "start": args.start, "end": args.end}
+    try:
+        if args.command == "timeline":
+            chart, _ = timeline_chart(engine, rows=args.rows, **options)
+        else:
+            chart, _ = stats_chart(engine, **options)
+    except (UnknownName, EmptyChart) as exc:
+        print(exc)
+        return 0
+    except DataError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    Path(args.out).write_bytes(chart.png)
+    print(f"wrote {args.out} ({chart.width}×{chart.height} px): {chart.caption}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -116,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("record", "actor", "history", "undo", "export", "import"):
             from .cli_moderation import run
             return run(args, settings)
-        return {"ask": cmd_ask, "validate": cmd_validate, "index": cmd_index}[args.command](args, settings)
+        commands = {"ask": cmd_ask, "validate": cmd_validate, "index": cmd_index, "timeline": cmd_chart,
+                    "stats": cmd_chart}
+        return commands[args.command](args, settings)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `… | head` closed the pipe: not an error
