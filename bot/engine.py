@@ -156,13 +156,25 @@ class Engine:
                 return compose.empty_answer(interp, [], [])
             return compose.help_answer(interp.question, interp)
         cl, records, total = found
+        note = ""
+        if not records and interp.acting_only:
+            # "what did the OIC do": it acted in no record, but records that involve it may exist
+            wider = Interpretation(**{**interp.__dict__, "acting_only": False})
+            found = self.search(wider, limit)
+            if found and found[1]:
+                (cl, records, total), interp = found, wider
+                names = " or ".join(a["name"] for a in interp.actors if not a.get("object"))
+                note = f"No record shows {names} acting; these records involve {names}:"
         desc = [c.description for c in cl]
         if not records:
             return compose.empty_answer(interp, desc, self._why_empty(cl))
         builder = {"count": compose.count_answer, "which": compose.which_answer, "when": compose.when_answer,
                    "latest": compose.ordered_answer, "earliest": compose.ordered_answer}.get(interp.intent,
                                                                                            compose.list_answer)
-        return builder(interp, records, total, desc)
+        answer = builder(interp, records, total, desc)
+        if note:
+            answer.notes.insert(0, note)
+        return answer
 
     def select(self, *, actors: list[str] = (), types: list[str] = (), entities: list[str] = (),
                start: int | None = None, end: int | None = None, text: str = "", acting_only: bool = False,

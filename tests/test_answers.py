@@ -114,3 +114,9 @@ def test_explicit_selection(engine):
     a = engine.select(actors=["canada"], types=["sanctions"], start=2021, end=2021, label="/search")
     assert passages(a) == {"Canada#1", "Multilateral Action#10"}
     assert engine.select(label="everything", limit=1000).total == len(engine.select(label="x", limit=1000).records)
+
+
+def test_an_actor_that_acted_in_no_record_gets_the_records_that_involve_it(engine):
+    a = engine.answer("what did the OIC do")
+    assert a.records and a.notes[0].startswith("No record shows Organisation of Islamic Cooperation acting")
+    assert all(any(x["id"] == "oic" and x["role"] not in ("acted", "joined") for x in r["actors"]) for r in a.records)
