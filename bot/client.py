@@ -22,6 +22,7 @@ from discord.ext import commands
 from .config import Settings
 from .discord_endpoints import use_endpoints
 from .engine import Engine
+from .store import Store
 
 log = logging.getLogger("bot.discord")
 
@@ -36,7 +37,8 @@ class _TextOnly(logging.Filter):
 logging.getLogger("discord.client").addFilter(_TextOnly())
 
 EXTENSIONS = ("commands.ask", "commands.actor", "commands.search", "commands.info", "commands.owner",
-              "commands.questions")
+              "commands.questions", "commands.records", "commands.actors_admin", "commands.data_admin",
+              "commands.charts")
 
 
 class AnswerTree(app_commands.CommandTree):
@@ -53,7 +55,8 @@ class ResponsesBot(commands.AutoShardedBot):
     """AutoShardedBot: with no shard settings it runs Discord's recommended number of shards in
     this process; shard_count/shard_ids split them across processes."""
 
-    def __init__(self, settings: Settings, engine: Engine | None = None, *, warm: bool = True, **kwargs: Any):
+    def __init__(self, settings: Settings, engine: Engine | None = None, *, warm: bool = True,
+                 store: Store | None = None, **kwargs: Any):
         intents = discord.Intents.default()
         intents.message_content = bool(settings.message_content_intent)  # privileged: only when asked for
         if settings.shard_count is not None:
@@ -64,6 +67,7 @@ class ResponsesBot(commands.AutoShardedBot):
                          allowed_mentions=discord.AllowedMentions.none(), tree_cls=AnswerTree, **kwargs)
         self.settings = settings
         self.engine = engine or Engine(settings.data_dir, settings.db_path, settings.max_records, strict=False)
+        self.store = store or Store(settings.data_dir)  # the moderators' changes to the files in data/
         self.defer_after = 2.0  # seconds before an interaction is deferred (Discord allows 3)
         self.warm = warm
         self.views: weakref.WeakValueDictionary[int, discord.ui.View] = weakref.WeakValueDictionary()

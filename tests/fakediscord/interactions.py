@@ -126,10 +126,15 @@ class InteractionBuilders:
                 otype = 7
             elif isinstance(value, FakeRole):
                 otype = 8
+            elif isinstance(value, dict) and "filename" in value:
+                otype = 11
             else:
                 otype = 3
         if isinstance(value, (FakeUser, FakeChannel, FakeRole)):
             value = str(value.id)
+        if otype == 11 and isinstance(value, dict):  # an upload_attachment() dict: its id, resolved
+            resolved.setdefault("attachments", {})[str(value["id"])] = copy.deepcopy(value)
+            value = str(value["id"])
         option = {"name": name, "type": otype, "value": value}
         if focused:
             option.update(value=str(value), focused=True)  # Discord sends the partial text as a string

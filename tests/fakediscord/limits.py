@@ -34,6 +34,8 @@ CHOICE_STRING_VALUE_MAX = 100
 MODAL_TITLE_MAX = 45
 MODAL_INPUTS_MAX = 5
 MODAL_LABEL_MAX = 45
+TEXT_INPUT_VALUE_MAX = 4000
+TEXT_INPUT_PLACEHOLDER_MAX = 100
 COMMAND_NAME_MAX = 32
 COMMAND_DESCRIPTION_MAX = 100
 COMMAND_OPTIONS_MAX = 25
@@ -229,6 +231,15 @@ def check_modal(data: Any) -> Errors:
     for path, text_input, label in inputs:
         _bad_len(errors, (*path, "label"), label, 1, MODAL_LABEL_MAX)
         _bad_len(errors, (*path, "custom_id"), text_input.get("custom_id"), 1, CUSTOM_ID_MAX)
+        _max_len(errors, (*path, "placeholder"), text_input.get("placeholder"), TEXT_INPUT_PLACEHOLDER_MAX)
+        value, low, high = text_input.get("value"), text_input.get("min_length"), text_input.get("max_length")
+        _max_len(errors, (*path, "value"), value, TEXT_INPUT_VALUE_MAX)
+        if isinstance(value, str) and isinstance(high, int) and len(value) > high:
+            add_error(errors, (*path, "value"), "BASE_TYPE_MAX_LENGTH", f"Must be {high} or fewer in length.")
+        if low is not None and not (isinstance(low, int) and 0 <= low <= TEXT_INPUT_VALUE_MAX):
+            add_error(errors, (*path, "min_length"), "NUMBER_TYPE_MAX", f"Must be between 0 and {TEXT_INPUT_VALUE_MAX}.")
+        if high is not None and not (isinstance(high, int) and 1 <= high <= TEXT_INPUT_VALUE_MAX):
+            add_error(errors, (*path, "max_length"), "NUMBER_TYPE_MAX", f"Must be between 1 and {TEXT_INPUT_VALUE_MAX}.")
     for i, top in enumerate(components):
         if top.get("type") == 18:
             _max_len(errors, ("data", "components", i, "description"), top.get("description"), 100)

@@ -78,6 +78,7 @@ class FakeDiscord(InteractionBuilders, MessageStore):
         self._messages: dict[int, dict[str, Any]] = {}  # id -> message object as served
         self._meta: dict[int, dict[str, Any]] = {}  # id -> {seq, channel_id, source, payload, files, ...}
         self._msg_seq = 0
+        self._uploads: dict[str, bytes] = {}  # attachment id -> bytes of files "uploaded" as command options
         self._dispatch_mark = 0
         self._commands: dict[int | None, dict[tuple[int, str], dict[str, Any]]] = {}
         self._live: dict[int, GatewaySession] = {}  # shard id -> current session
@@ -306,12 +307,13 @@ class FakeDiscord(InteractionBuilders, MessageStore):
             ("GET", a + "/guilds/{guild_id}/roles", self._get_guild_roles),
             ("GET", a + "/guilds/{guild_id}/members/{user_id}", self._get_member),
             ("GET", "/attachments/{message_id}/{attachment_id}/{filename}", self._get_attachment),
+            ("GET", "/ephemeral-attachments/{app_id}/{attachment_id}/{filename}", self._get_upload),
         ]
         for method, path, handler in routes:
             router.add_route(method, path, handler)
         router.add_route("*", "/{tail:.*}", self._unknown)
 
-    _NO_AUTH = re.compile(r"^/api/v10/(gateway$|interactions/|webhooks/\d+/[^/]+)|^/attachments/|^/gateway-ws$")
+    _NO_AUTH = re.compile(r"^/api/v10/(gateway$|interactions/|webhooks/\d+/[^/]+)|^/(ephemeral-)?attachments/|^/gateway-ws$")
 
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Callable[[web.Request], Any]) -> web.StreamResponse:
@@ -446,6 +448,20 @@ class FakeDiscord(InteractionBuilders, MessageStore):
         meta = self._meta.get(int(request.match_info["message_id"]), {})
         blob = meta.get("blobs", {}).get(request.match_info["attachment_id"])
         return web.Response(body=blob) if blob is not None else web.Response(status=404)
+
+    async def _get_upload(self, request: web.Request) -> web.Response:
+        blob = self._uploads.get(request.match_info["attachment_id"])
+        return web.Response(body=blob) if blob is not None else web.Response(status=404)
+
+    def upload_attachment(self, filename: str, data: bytes, *, content_type: str = "application/octet-stream",
+                          size: int | None = None) -> dict[str, Any]:
+        """A file a user attaches to an ATTACHMENT option: pass the returned dict as the option's value.
+        It is served (like Discord's CDN) at its ``url``; ``size`` may claim a size other than ``len(data)``."""
+        aid = str(snowflake())
+        self._uploads[aid] = bytes(data)
+        url = f"{self.base_url}/ephemeral-attachments/{self.application_id}/{aid}/{filename}"
+        return {"id": aid, "filename": filename, "size": len(data) if size is None else size, "url": url,
+                "proxy_url": url, "content_type": content_type, "ephemeral": True}
 
     # ------------------------------------------------------------------ application commands
 

@@ -1,0 +1,99 @@
+"""/actors add|alias|undo — moderators add actors and their other names, after a preview.
+
+(`/actor name` is the public command; a Discord command cannot both run and have
+subcommands, hence the separate `/actors` group.) New actors and aliases are recognised in
+answers at once: the engine rebuilds its index when a data file changes.
+"""
+from __future__ import annotations
+
+import asyncio
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import lookup
+from bot.dataset import ACTOR_KINDS
+from bot.moderation_views import actor_autocomplete, propose_and_confirm, refuse, undo_now
+from bot.record_form import field_error
+from bot.store import ChangeRefused, revision
+
+from .checks import moderator_only
+
+Reason = app_commands.Range[str, 1, 300]
+
+
+def _actor_id(engine, typed: str, field: str) -> str:
+    actor_id, suggestions = lookup.resolve_actor(engine, typed)
+    if actor_id is None:
+        hint = f" Did you mean {', '.join(suggestions[:5])}?" if suggestions else " Pick one from the list as you type."
+        raise field_error(field, f"I don't know an actor called “{typed}”.{hint}")
+    return actor_id
+
+
+@moderator_only()
+class ActorsAdmin(commands.GroupCog, group_name="actors", group_description="Moderators: add actors and aliases"):
+    def __init__(self, bot: commands.Bot):
+        self.bot, self.store = bot, bot.store  # type: ignore[attr-defined]
+        super().__init__()
+
+    @app_commands.command(description="Add an actor (a country, body, organisation…), after a preview")
+    @app_commands.rename(actor_id="id")
+    @app_commands.describe(actor_id="Lower-case id, a-z 0-9 and -, e.g. new-zealand", name="The name a reader sees",
+                           kind="What it is", parent="The actor it is part of (autocompletes)",
+                           flag="A flag emoji, where one exists", aliases="Other names, comma-separated",
+                           reason="Why (kept in the history)")
+    @app_commands.choices(kind=[app_commands.Choice(name=k, value=k) for k in sorted(ACTOR_KINDS)])
+    @app_commands.autocomplete(parent=actor_autocomplete)
+    @moderator_only()
+    async def add(self, interaction: discord.Interaction, actor_id: app_commands.Range[str, 1, 80],
+                  name: app_commands.Range[str, 1, 100], kind: str,
+                  parent: app_commands.Range[str, 1, 100] | None = None,
+                  flag: app_commands.Range[str, 1, 16] | None = None,
+                  aliases: app_commands.Range[str, 1, 1000] | None = None, reason: Reason | None = None) -> None:
+        def propose():
+            actor: dict = {"id": actor_id.strip(), "name": " ".join(name.split()), "kind": kind}
+            if parent:
+                actor["parent"] = _actor_id(self.bot.engine, parent, "parent")
+            if flag:
+                actor["flag"] = flag.strip()
+            names = [a.strip() for a in (aliases or "").split(",") if a.strip()]
+            if names:
+                actor["aliases"] = list(dict.fromkeys(names))
+            return self.store.propose("actor", "add", actor["id"], actor)
+        await propose_and_confirm(interaction, self.bot, propose, reason, "actors add")
+
+    @app_commands.command(description="Give an actor another name that questions may use, after a preview")
+    @app_commands.describe(actor="The actor (autocompletes)", alias="The other name",
+                           reason="Why (kept in the history)")
+    @app_commands.autocomplete(actor=actor_autocomplete)
+    @moderator_only()
+    async def alias(self, interaction: discord.Interaction, actor: app_commands.Range[str, 1, 100],
+                    alias: app_commands.Range[str, 1, 100], reason: Reason | None = None) -> None:
+        def propose():
+            actor_id = _actor_id(self.bot.engine, actor, "actor")
+            current = self.store.get("actor", actor_id)
+            if current is None:
+                raise ChangeRefused(f"there is no actor {actor_id!r} in actors.yaml")
+            text = " ".join(alias.split())
+            if text.casefold() in [str(a).casefold() for a in [current.get("name"), *(current.get("aliases") or [])]]:
+                raise field_error("alias", f"{current.get('name')} is already called “{text}”")
+            after = {**current, "aliases": [*(current.get("aliases") or []), text]}
+            return self.store.propose("actor", "edit", actor_id, after, revision(current))
+        await propose_and_confirm(interaction, self.bot, propose, reason, "actors alias")
+
+    @app_commands.command(description="Revert the last change to an actor (run again to redo)")
+    @app_commands.describe(actor="The actor (autocompletes)", reason="Why (kept in the history)")
+    @app_commands.autocomplete(actor=actor_autocomplete)
+    @moderator_only()
+    async def undo(self, interaction: discord.Interaction, actor: app_commands.Range[str, 1, 100],
+                   reason: Reason | None = None) -> None:
+        try:
+            target = await asyncio.to_thread(_actor_id, self.bot.engine, actor.strip(), "actor")
+        except ChangeRefused as exc:
+            return await refuse(interaction, exc, "actors undo")
+        await undo_now(interaction, self.bot, "actor", target, reason, "actors undo")
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(ActorsAdmin(bot))
