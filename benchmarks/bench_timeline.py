@@ -7,8 +7,6 @@ Prints median and p95 milliseconds per chart (PNG bytes included). A script, not
 from __future__ import annotations
 
 import argparse
-import copy
-import datetime as dt
 import statistics
 import sys
 import tempfile
@@ -17,29 +15,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the same 1,000 synthetic records the tests draw
 
 from bot.engine import Engine  # noqa: E402
 from bot.timeline import render_stats, render_timeline  # noqa: E402
-
-
-def synthetic(base: list[dict], n: int = 1000) -> list[dict]:
-    """Real record dicts with shifted dates and 60 made-up actors."""
-    out = []
-    for i in range(n):
-        rec = copy.deepcopy(base[i % len(base)])
-        rec["id"] = f"synthetic-{i}"
-        shift = dt.timedelta(days=(i * 37) % 2900 - 1400)
-        if rec.get("date"):
-            for p in rec["date"]["parts"]:
-                for k in ("start", "end"):
-                    if p.get(k):
-                        p[k] = (dt.date.fromisoformat(p[k]) + shift).isoformat()
-            if rec["date"].get("sort") is not None:
-                rec["date"]["sort"] += shift.days
-        for a in rec["actors"]:
-            a["name"] = a["top_name"] = f"Synthetic actor {(i * 7919) % 60:02d}"
-        out.append(rec)
-    return out
+from test_timeline import synthetic  # noqa: E402
 
 
 def timed(fn, runs: int) -> tuple[float, float, int]:

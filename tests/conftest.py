@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
 from bot.engine import Engine
 
@@ -28,3 +29,20 @@ def data_copy(tmp_path) -> Path:
 def passages(answer) -> set[str]:
     """'Canada#2'-style keys of every passage the answer's records cite."""
     return {f"{s['section']}#{s['item']}" for r in answer.records for s in r["sources"]}
+
+
+@pytest_asyncio.fixture
+async def fake(request):
+    """A local fake Discord the real client talks to; afterwards every payload is checked against
+    Discord's limits (and, for a module's EPHEMERAL_COMMANDS, that every reply was ephemeral)."""
+    from bot.discord_endpoints import use_endpoints
+    from fake_discord import FakeDiscord, check_payloads
+
+    server = await FakeDiscord().start()
+    use_endpoints(server.api_base, server.gateway_url)
+    try:
+        yield server
+        check_payloads(server, getattr(request.module, "EPHEMERAL_COMMANDS", frozenset()))
+    finally:
+        use_endpoints(None, None)  # later tests must not inherit the fake
+        await server.stop()

@@ -10,7 +10,7 @@ import pytest
 from bot.charts import UnknownName, select, timeline_chart
 from bot.timeline import EmptyChart
 from conftest import ROOT
-from test_discord_bot import EPHEMERAL, embed, fake, started  # noqa: F401 - fake is a fixture
+from test_discord_bot import EPHEMERAL, embed, started
 
 def png_size(data: bytes) -> tuple[int, int]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -38,7 +38,7 @@ def test_cli_draws_the_same_picture(tmp_path):
 
 
 @pytest.mark.asyncio
-async def test_timeline_and_stats_reply_with_a_png(fake, engine, tmp_path):  # noqa: F811
+async def test_timeline_and_stats_reply_with_a_png(fake, engine, tmp_path):
     from bot.client import sync_commands
     from fake_discord import running_bot
 

@@ -3,7 +3,6 @@ several processes reading one index while it is rebuilt."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -13,11 +12,11 @@ import pytest
 from bot.config import load_settings
 from bot.yaml_edit import atomic_write
 from conftest import ROOT
-from test_discord_bot import fake, started  # noqa: F401 - fake is a fixture
+from test_discord_bot import started
 
 
 @pytest.mark.asyncio
-async def test_shard_ids_from_settings_connect_only_those_shards(fake, engine, tmp_path):  # noqa: F811
+async def test_shard_ids_from_settings_connect_only_those_shards(fake, engine, tmp_path):
     from fake_discord import running_bot
 
     fake.add_guild("Second Guild", guild_id=fake.guild.id + (1 << 22))

@@ -14,13 +14,11 @@ from pathlib import Path
 
 import discord
 import pytest
-import pytest_asyncio
 from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ResponsesBot, sync_commands
 from bot.config import Settings
-from bot.discord_endpoints import use_endpoints
 from bot.engine import Engine
 from commands.checks import moderator_only
 
@@ -35,39 +33,6 @@ EPHEMERAL = 64
 
 
 # --------------------------------------------------------------------------- harness
-
-
-def check_payloads(fake: FakeDiscord) -> None:
-    """Every message-shaped payload the bot sent fits Discord's limits and pings no one."""
-    assert fake.violations == [] and fake.unknown_routes == []
-    for req in fake.requests:
-        body, path, method = req["json"], req["path"], req["method"]
-        if not isinstance(body, dict):
-            continue
-        if path.startswith("/interactions/"):
-            data = body.get("data") or {}
-            if body.get("type") in (4, 7):
-                assert limits.check_message(data) == {}, data
-                if body["type"] == 4:
-                    assert data.get("allowed_mentions", {}).get("parse") == [], data
-            elif body.get("type") == 8:
-                assert limits.check_autocomplete(data) == {}, data
-        elif path.startswith(("/webhooks/", "/channels/")) and method in ("POST", "PATCH") and "/typing" not in path:
-            assert limits.check_message(body) == {}, body
-            if method == "POST":
-                assert body.get("allowed_mentions", {}).get("parse") == [], body
-
-
-@pytest_asyncio.fixture
-async def fake():
-    server = await FakeDiscord().start()
-    use_endpoints(server.api_base, server.gateway_url)
-    try:
-        yield server
-        check_payloads(server)
-    finally:
-        use_endpoints(None, None)
-        await server.stop()
 
 
 def settings(tmp: Path, **kw) -> Settings:

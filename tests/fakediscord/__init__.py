@@ -8,10 +8,11 @@
 """
 
 from . import limits
+from .checks import check_payloads
 from .harness import running_bot
 from .interactions import InteractionRecord
 from .payloads import FakeChannel, FakeGuild, FakeMember, FakeRole, FakeUser, snowflake
 from .server import FakeDiscord
 
 __all__ = ["FakeDiscord", "running_bot", "InteractionRecord", "FakeChannel", "FakeGuild", "FakeMember",
-           "FakeRole", "FakeUser", "snowflake", "limits"]
+           "FakeRole", "FakeUser", "snowflake", "limits", "check_payloads"]

@@ -319,7 +319,7 @@ def check_commands(commands: Any) -> Errors:
         per_type[ctype] = per_type.get(ctype, 0) + 1
         key = (ctype, cmd.get("name"))
         if key in seen:
-            add_error(errors, (i, "name"), "APPLICATION_COMMANDS_DUPLICATE_NAME", f"Application command names must be unique")
+            add_error(errors, (i, "name"), "APPLICATION_COMMANDS_DUPLICATE_NAME", "Application command names must be unique")
         seen.add(key)
         _check_name(errors, (i, "name"), cmd.get("name"), ctype == 1)
         if ctype == 1:
