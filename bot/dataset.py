@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .dates import DateValue, parse_date
+from .dates import DateValue
 from .yamlio import Problem, YamlError, line_of, load_file
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")

@@ -260,12 +260,13 @@ class Engine:
                          " from record_actors ra join actor_closure c on c.descendant = ra.actor"
                          f" where ra.record = r.rowid and c.ancestor in ({names})) desc")
         rank_join = ""
-        if rank_words:
+        ordered = interp.intent in ("latest", "earliest")
+        if rank_words and not ordered:  # by date alone: scoring every match would be wasted
             params["rq"] = fts_query(rank_words, any_of=True)
             rank_join = ("left join (select rowid, bm25(records_fts, 5.0, 2.0, 1.0, 1.0, 1.0) as score from records_fts"
                          " where records_fts match :rq) f on f.rowid = r.rowid")
             order.append("coalesce(f.score, 0) asc")
-        if interp.intent in ("latest", "earliest"):
+        if ordered:
             order = [f"r.date_sort is null, r.date_sort {'desc' if interp.intent == 'latest' else 'asc'}"]
         else:
             order.append("r.date_sort is null, r.date_sort desc")

@@ -70,9 +70,11 @@ def clauses(interp: Interpretation) -> list[Clause]:
         params: dict = {}
         kinds = [k for kind in interp.kinds for k in KIND_MEMBERS[kind]]
         country = " or a.country is not null" if "country" in interp.kinds else ""
-        out.append(rowid_clause(
-            "select ra.record from record_actors ra join actors a on a.id = ra.actor"
-            f" where ra.role in ('acted', 'joined') and (a.kind in ({_in('k', kinds, params)}){country})",
+        # a test per record, not a set: "by a country" holds for most records, and building that
+        # set to intersect it with a small one cost 150 ms at 100,000 records
+        out.append(Clause(
+            "exists (select 1 from record_actors ra join actors a on a.id = ra.actor where ra.record = r.rowid"
+            f" and ra.role in ('acted', 'joined') and (a.kind in ({_in('k', kinds, params)}){country}))",
             params, "by " + " or ".join(interp.kinds)))
     if interp.types:
         params = {}

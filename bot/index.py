@@ -18,11 +18,13 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .dataset import Dataset, content_hash, errors_only, load_dataset, stat_signature
-from .text import phrase_key, stem, words
+from .dataset import _Reader, content_hash, errors_only, load_dataset, stat_signature
+from .index_rows import each_file, record_files
+from .schema import read_vocabularies
+from .text import phrase_key, stem
 from .yamlio import Problem
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 RECORD_COLUMNS = ("rowid:int id title summary body quote keywords stage date_kind date_text date_sort:int date_parts "
                   "votes figures sources types entities actors file line:int")
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
@@ -94,18 +96,18 @@ def build(data_dir: Path, db_path: Path) -> dict:
 
 def _build(data_dir: Path, db_path: Path) -> dict:
     signature, digest = stat_signature(data_dir), content_hash(data_dir)
-    ds, problems = load_dataset(data_dir)
-    errors = errors_only(problems)
-    if errors:
-        raise DataError(errors)
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
-        counts = _write(ds, sqlite_utils.Database(tmp))
+        db = sqlite_utils.Database(tmp)
+        try:
+            counts = _write(Path(data_dir), db)
+        finally:
+            db.close()
         meta = {"schema_version": SCHEMA_VERSION, "data_dir": str(data_dir.resolve()),
                 "stat_signature": signature, "content_hash": digest, "built_at": str(int(time.time())),
                 "counts": json.dumps(counts),
-                "data_changed_at": str(max(int(p.stat().st_mtime) for p in ds.root.rglob("*.yaml")))}
+                "data_changed_at": str(max(int(p.stat().st_mtime) for p in Path(data_dir).rglob("*.yaml")))}
         conn = sqlite3.connect(tmp)
         conn.executemany("insert into meta values (?, ?)", meta.items())
         conn.commit()
@@ -114,6 +116,13 @@ def _build(data_dir: Path, db_path: Path) -> dict:
     finally:
         tmp.unlink(missing_ok=True)
     return counts
+
+
+def _data_error(root: Path) -> DataError:
+    """The build streams and stops at the first sign of a problem; load_dataset then reads
+    everything again to report every problem, worded and ordered as `validate` does."""
+    errors = errors_only(load_dataset(root)[1])
+    return DataError(errors or [Problem(str(root), 1, "the data has errors")])
 
 
 def _closure(items: dict) -> list[dict]:
@@ -135,23 +144,44 @@ def _country_of(actors: dict, aid: str) -> str | None:
     return None
 
 
-def _write(ds: Dataset, db: sqlite_utils.Database) -> dict:
+def _write(root: Path, db: sqlite_utils.Database) -> dict:
+    reader = _Reader(root)
+    if not root.is_dir():
+        raise _data_error(root)
+    acts, types, entities, documents = read_vocabularies(reader, root)
+    files = record_files(root)
+    if errors_only(reader.problems) or not files:
+        raise _data_error(root)
     db.execute("pragma journal_mode = off")
     db.execute("pragma synchronous = off")
     db["meta"].create({"key": str, "value": str}, pk="key")
-    acts = ds.actors
+    _write_vocabularies(db, acts, types, entities)
+    n = _write_records(db, files, (root, acts, types, entities, documents))
+    db["records"].enable_fts(["title", "summary", "body", "quote", "keywords"], tokenize=FTS_TOKENIZER)
+    for table, cols in (("record_dates", ["start", "end"]), ("record_actors", ["actor", "record"]),
+                        ("record_actors", ["record", "actor", "role"]), ("record_types", ["type", "record"]), ("record_entities", ["entity", "record"]),
+                        ("actor_closure", ["ancestor"]), ("type_closure", ["ancestor"]), ("names", ["key"]),
+                        ("records", ["date_sort"])):
+        db[table].create_index(cols)
+    # the midpoint of a date (start + end), for filters.clauses' period test; covering
+    db.execute('create index idx_record_dates_mid on record_dates ((start + "end"), record, start, "end")')
+    db.execute("analyze")
+    return {"records": n, "actors": len(acts), "types": len(types),
+            "entities": len(entities), "documents": len(documents)}
+
+
+def _write_vocabularies(db: sqlite_utils.Database, acts: dict, types: dict, entities: dict) -> None:
     db["actors"].insert_all(({"id": a.id, "name": a.name, "kind": a.kind, "parent": a.parent, "flag": a.flag,
                               "country": _country_of(acts, a.id), "aliases": json.dumps(a.aliases)}
                              for a in acts.values()), pk="id")
     db["actor_closure"].insert_all(_closure(acts))
-    db["types"].insert_all(({"id": t.id, "label": t.label, "parent": t.parent} for t in ds.types.values()), pk="id")
-    db["type_closure"].insert_all(_closure(ds.types))
+    db["types"].insert_all(({"id": t.id, "label": t.label, "parent": t.parent} for t in types.values()), pk="id")
+    db["type_closure"].insert_all(_closure(types))
     db["entities"].insert_all(({"id": e.id, "name": e.name, "kind": e.kind, "aliases": json.dumps(e.aliases)}
-                               for e in ds.entities.values()), pk="id")
-
+                               for e in entities.values()), pk="id")
     names = []
-    for cat, items, extra in (("actor", acts.values(), "aliases"), ("entity", ds.entities.values(), "aliases"),
-                              ("type", ds.types.values(), "synonyms")):
+    for cat, items, extra in (("actor", acts.values(), "aliases"), ("entity", entities.values(), "aliases"),
+                              ("type", types.values(), "synonyms")):
         for it in items:
             main = it.label if cat == "type" else it.name
             for n in {main, *getattr(it, extra), *( [it.id.replace("-", " ")] if cat == "type" else [])}:
@@ -161,31 +191,11 @@ def _write(ds: Dataset, db: sqlite_utils.Database) -> dict:
                                   "words": len(key)})
     db["names"].insert_all(names)
 
-    rec_rows, dates, links, rtypes, rents = [], [], [], [], []
-    df: Counter = Counter()
-    seen_words: Counter = Counter()   # every word form, in order of first use
-    stems: dict[str, str] = {}        # stem() per distinct word, not per occurrence
-    for n, r in enumerate(ds.records, start=1):
-        d = r.date
-        keywords = " ".join([acts[a].name for a, _ in r.actors]
-                            + [x for e in r.entities for x in (ds.entities[e].name, *ds.entities[e].aliases)])
-        rec_rows.append((
-            n, r.id, r.title, r.summary, r.body, r.quote, keywords, r.stage,
-            d.kind if d else None, d.text if d else None, d.sort_key if d else None,
-            json.dumps([{"precision": p.precision, "start": p.start, "end": p.end, "text": p.text}
-                        for p in d.parts]) if d else None,
-            json.dumps(r.votes), json.dumps(r.figures), json.dumps(r.sources),
-            json.dumps(r.types), json.dumps(r.entities), json.dumps(r.actors), r.file, r.line))
-        dates += [(n, a, b) for a, b in (d.anchors if d else ())]
-        links += [(n, a, role) for a, role in r.actors]
-        rtypes += [(n, t) for t in r.types]
-        rents += [(n, e) for e in r.entities]
-        ws = words(" ".join((r.title, r.summary, r.body, r.quote, keywords)))
-        seen_words.update(ws)
-        for w in set(ws).difference(stems):
-            stems[w] = stem(w)
-        df.update({stems[w] for w in ws})
+
+def _write_records(db: sqlite_utils.Database, files: list[Path], vocab: tuple) -> int:
+    """Insert every record file's rows as it arrives; return the number of records."""
     # plain executemany: sqlite-utils' per-row type inference cost more than the inserts
+    inserts = {}
     for table, cols in (("records", RECORD_COLUMNS), ("record_dates", "record:int start:int end:int"),
                         ("record_actors", "record:int actor role"), ("record_types", "record:int type"),
                         ("record_entities", "record:int entity")):
@@ -193,23 +203,29 @@ def _write(ds: Dataset, db: sqlite_utils.Database) -> dict:
         db.execute(f'create table "{table}" (' + ", ".join(
             f'"{c}" {"INTEGER" if t == "int" else "TEXT"}{" PRIMARY KEY" if c == "rowid" else ""}'
             for c, _, t in spec) + ")")
-        rows = {"records": rec_rows, "record_dates": dates, "record_actors": links,
-                "record_types": rtypes, "record_entities": rents}[table]
-        db.conn.executemany(f'insert into "{table}" values ({", ".join("?" * len(spec))})', rows)
-    db.conn.commit()
+        # the first value is the record's number within its file: offset in SQL, not by
+        # rebuilding 600,000 tuples in Python
+        inserts[table] = f'insert into "{table}" values (? + {{}}, {", ".join("?" * (len(spec) - 1))})'
+    ids: set[str] = set()
+    seen_words: Counter = Counter()   # every word form, in order of first use
+    df: Counter = Counter()
+    n, conn = 0, db.conn
+    for part in each_file(files, vocab):
+        if not part.ok or ids.intersection(part.ids) or len(set(part.ids)) < len(part.ids):
+            raise _data_error(vocab[0])
+        ids.update(part.ids)
+        for table, rows in (("records", part.records), ("record_dates", part.dates), ("record_actors", part.actors),
+                            ("record_types", part.types), ("record_entities", part.entities)):
+            conn.executemany(inserts[table].format(n + 1), rows)
+        seen_words.update(part.words)
+        df.update(part.df)
+        n += len(part.records)
+    conn.commit()
     forms: dict[str, Counter] = {}
+    stems: dict[str, str] = {}
     for w, c in seen_words.items():   # first-seen order, so most_common breaks ties as before
-        forms.setdefault(stems[w], Counter())[w] += c
+        s = stems[w] = stem(w)
+        forms.setdefault(s, Counter())[w] += c
     db["terms"].insert_all(({"stem": s, "df": c, "word": forms[s].most_common(1)[0][0]} for s, c in df.items()),
                            pk="stem")
-    db["records"].enable_fts(["title", "summary", "body", "quote", "keywords"], tokenize=FTS_TOKENIZER)
-    for table, cols in (("record_dates", ["start", "end"]), ("record_actors", ["actor", "record"]),
-                        ("record_types", ["type", "record"]), ("record_entities", ["entity", "record"]),
-                        ("actor_closure", ["ancestor"]), ("type_closure", ["ancestor"]), ("names", ["key"]),
-                        ("records", ["date_sort"])):
-        db[table].create_index(cols)
-    # the midpoint of a date (start + end), for filters.clauses' period test; covering
-    db.execute('create index idx_record_dates_mid on record_dates ((start + "end"), record, start, "end")')
-    db.execute("analyze")
-    return {"records": len(ds.records), "actors": len(acts), "types": len(ds.types),
-            "entities": len(ds.entities), "documents": len(ds.documents)}
+    return n

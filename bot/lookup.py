@@ -23,6 +23,7 @@ class _Choices:
         self.names, self.labels = names, labels
         self.by_name = sorted(labels, key=lambda k: names[k][0].casefold())
         self.flat = [(fold(n), k) for k, ns in names.items() for n in ns]
+        self.folded = [f for f, _ in self.flat]   # rapidfuzz's choices, made once, not per keystroke
         self.sorted = sorted((f, len(n), k) for (f, k), n in zip(self.flat, (n for ns in names.values() for n in ns)))
         self.keys = [f for f, _, _ in self.sorted]
 
@@ -43,7 +44,7 @@ class _Choices:
             if len(out) < limit:
                 # every name scored, then those already listed dropped: the same hits, in the same
                 # order, as scoring only the others
-                hits = process.extract(q, [f for f, _ in self.flat], scorer=fuzz.WRatio, score_cutoff=75, limit=None)
+                hits = process.extract(q, self.folded, scorer=fuzz.WRatio, score_cutoff=75, limit=None)
                 hits = [h for h in hits if self.flat[h[2]][1] not in starts][:limit * 3]
                 for _, _, i in hits:
                     if self.flat[i][1] not in out:

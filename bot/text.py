@@ -43,6 +43,7 @@ _SPELLING = (
 )
 
 _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")  # U.S., U.K., E.U.
+_DOTTED_HINT = re.compile(r"\.[^\W\d_]\.")
 _WORD = re.compile(r"\w+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
@@ -50,14 +51,16 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u
 def clean(text: str) -> str:
     """Unicode-normalise, drop control and direction characters, collapse white space."""
     text = unicodedata.normalize("NFKC", str(text))
-    text = _CONTROL.sub(" ", text)
+    if not (text.isascii() and text.isprintable()):  # else no control character to find: skip the scan
+        text = _CONTROL.sub(" ", text)
     return " ".join(text.split())
 
 
 def fold(text: str) -> str:
     """Lower-case plain form used for all matching: 'U.S.' -> 'us', "Canada's" -> 'canada'."""
     text = clean(text)
-    text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
+    if _DOTTED_HINT.search(text):  # a fast literal scan: every dotted abbreviation holds ".X."
+        text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
     text = text.replace("’", "'").replace("'s ", " ").replace("'", "")
     if not text.isascii():  # ASCII has no accents to strip; skipping this halves index build time
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
