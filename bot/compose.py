@@ -80,18 +80,29 @@ def _names(who: dict[str, tuple[str, list[int]]]) -> str:
     return ", ".join(f"{name} {''.join(f'[{m}]' for m in marks)}" for name, marks in who.values())
 
 
+NOT_DONE = {"failed": "failed", "pending": "pending", "introduced": "introduced",
+            "passed-one-chamber": "passed one chamber"}
+
+
 def which_answer(interp: Interpretation, records: list[dict], total: int, descriptions: list[str]) -> Answer:
-    """Who did it, each name cited; a motion that failed is not counted as done."""
+    """Who did it, each name cited. A motion that failed or a bill still on its way is not
+    counted as done; such names are listed apart with their stage."""
     cites = Citations()
-    failed_asked = "failed" in interp.stages
-    done = [r for r in records if failed_asked or r.get("stage") != "failed"]
-    failed = [r for r in records if r not in done]
+    asked = set(interp.stages)
+    done = [r for r in records if r.get("stage") not in NOT_DONE or r.get("stage") in asked]
     who = _who_list(done, cites, interp.kinds)
-    tried = {k: v for k, v in _who_list(failed, cites, interp.kinds).items() if k not in who}
+    tried: dict[str, tuple[str, list[int]]] = {}
+    for rec in records:
+        if rec in done:
+            continue
+        for key, (name, marks) in _who_list([rec], cites, interp.kinds).items():
+            if key not in who:
+                label = f"{name} ({NOT_DONE[rec['stage']]})"
+                tried.setdefault(f"{key}:{label}", (label, marks))
     noun = KIND_NOUNS.get(interp.kinds[0], "actors") if len(interp.kinds) == 1 else "actors"
     descriptions = [d for d in descriptions if not d.startswith("by ")]  # "countries" says it already
     head = f"{len(who)} {noun}{_describe(descriptions)}: {_names(who)}." if who else f"No {noun} found{_describe(descriptions)}."
-    notes = [f"Considered but not passed: {_names(tried)}."] if tried else []
+    notes = [f"Not done, or not yet: {_names(tried)}."] if tried else []
     groups = chronological(records, cites)
     return Answer(interp.question, "which", head, groups, cites.notes, records, total, interp, notes)
 
