@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
-from .dataset import _Reader
+from .dataset import _Reader, record_files
 from .schema import read_record
 from .text import stem, words
 
@@ -33,11 +33,6 @@ class FileRows(NamedTuple):
     entities: list[tuple]     # (index, entity)
     words: Counter            # every word form with its count, in order of first use
     df: Counter               # stem -> records of this file holding it
-
-
-def record_files(root: Path) -> list[Path]:
-    rec_dir = root / "records"
-    return sorted(p for p in rec_dir.rglob("*") if p.suffix in (".yaml", ".yml")) if rec_dir.is_dir() else []
 
 
 def _json(v) -> str:

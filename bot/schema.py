@@ -5,7 +5,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .dataset import (ACTOR_KINDS, ENTITY_KINDS, MAX_SUMMARY, MAX_TITLE, ROLES, STAGES, Actor,
+from .dataset import (ACTOR_KINDS, record_files, ENTITY_KINDS, MAX_SUMMARY, MAX_TITLE, ROLES, STAGES, Actor,
                       Document, Entity, Record, Section, TypeDef, _Reader)
 from .dates import parse_date
 from .text import fold, phrase_key
@@ -258,10 +258,9 @@ def read_record(r: _Reader, d, f, seen, actors, types, entities, documents, cite
 
 def read_records(r: _Reader, root: Path, actors, types, entities, documents) -> list[Record]:
     records, seen, cited = [], {}, set()
-    rec_dir = root / "records"
-    files = sorted(p for p in rec_dir.rglob("*") if p.suffix in (".yaml", ".yml")) if rec_dir.is_dir() else []
+    files = record_files(root)
     if not files:
-        r.err(r.name(rec_dir), 1, "no record files (records/*.yaml)")
+        r.err(r.name(root / "records"), 1, "no record files (records/*.yaml)")
     for path in files:
         f = r.name(path)
         for d in r.load(path, list):

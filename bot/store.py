@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .dataset import errors_only, load_dataset
+from .dataset import errors_only, load_dataset, record_files
 from .history import Entry, History, now
 from .yaml_edit import append_block, atomic_write, dump_record, ordered, plain, replace_block
 from .yamlio import Problem, YamlError, load_file
@@ -81,7 +81,7 @@ class Store:
     def files(self, kind: str) -> list[Path]:
         if kind == "actor":
             return [self.data_dir / "actors.yaml"]
-        return sorted(p for p in (self.data_dir / "records").glob("*.yaml"))
+        return record_files(self.data_dir)
 
     def locate(self, kind: str, target: str) -> tuple[Path | None, dict | None]:
         for path in self.files(kind):
