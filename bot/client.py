@@ -69,6 +69,7 @@ class ResponsesBot(commands.AutoShardedBot):
         self.engine = engine or Engine(settings.data_dir, settings.db_path, settings.max_records, strict=False)
         self.store = store or Store(settings.data_dir)  # the moderators' changes to the files in data/
         self.defer_after = 2.0  # seconds before an interaction is deferred (Discord allows 3)
+        self.engine_calls = 0   # engine calls under way (replies.run_engine defers at once when busy)
         self.warm = warm
         self.views: weakref.WeakValueDictionary[int, discord.ui.View] = weakref.WeakValueDictionary()
 

@@ -39,19 +39,31 @@ def elapsed_ms(interaction: discord.Interaction) -> int:
     return int((time.perf_counter() - started(interaction)) * 1000)
 
 
+BUSY = 4  # engine calls already under way beyond which a new one will queue: defer at once
+
+
 async def run_engine(interaction: discord.Interaction, fn: Callable[..., Any], *args: Any) -> Any:
-    """``fn(*args)`` in a thread; defer the interaction if it takes longer than bot.defer_after."""
+    """``fn(*args)`` in a thread; defer the interaction if it takes longer than bot.defer_after,
+    or straight away when other calls are queued ahead of it (a burst of commands)."""
     started(interaction)
-    task = asyncio.ensure_future(asyncio.to_thread(fn, *args))
-    # Discord's 3 s run from when it created the interaction; under load part of them has
-    # passed before the handler runs. (A clock off by seconds is ignored.)
-    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
-    budget = getattr(interaction.client, "defer_after", 2.0) - (age if 0 < age < 3 else 0.0)
-    done, _ = await asyncio.wait({task}, timeout=max(0.05, budget))
-    if not done and not interaction.response.is_done():
-        await interaction.response.defer(thinking=True)
-        interaction.extras["deferred"] = True
-    return await task
+    client = interaction.client
+    ahead = getattr(client, "engine_calls", 0)
+    client.engine_calls = ahead + 1  # type: ignore[attr-defined]
+    try:
+        task = asyncio.ensure_future(asyncio.to_thread(fn, *args))
+        # Discord's 3 s run from when it created the interaction; under load part of them has
+        # passed before the handler runs. (A clock off by seconds is ignored.)
+        age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+        budget = getattr(client, "defer_after", 2.0) - (age if 0 < age < 3 else 0.0)
+        if ahead >= BUSY:
+            budget = 0.0
+        done, _ = await asyncio.wait({task}, timeout=max(0.05, budget))
+        if not done and not interaction.response.is_done():
+            await interaction.response.defer(thinking=True)
+            interaction.extras["deferred"] = True
+        return await task
+    finally:
+        client.engine_calls -= 1  # type: ignore[attr-defined]
 
 
 async def _send(interaction: discord.Interaction, embed: discord.Embed, *, ephemeral: bool,
