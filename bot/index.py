@@ -15,14 +15,17 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
 
 from .dataset import _Reader, content_hash, errors_only, load_dataset, stat_signature
 from .index_rows import each_file, record_files
 from .schema import read_vocabularies
 from .text import phrase_key, stem
 from .yamlio import Problem
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 SCHEMA_VERSION = "7"
 RECORD_COLUMNS = ("rowid:int id title summary body quote keywords stage date_kind date_text date_sort:int date_parts "
@@ -108,6 +111,8 @@ def _build(data_dir: Path, db_path: Path) -> dict:
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
+        import sqlite_utils  # only to build: answering must not pay for importing it (and numpy)
+
         db = sqlite_utils.Database(tmp)
         try:
             counts = _write(Path(data_dir), db)
