@@ -7,23 +7,19 @@ each thread gets its own read-only SQLite connection.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import sqlite3
 import threading
 from pathlib import Path
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 from . import compose
 from .dataset import stat_signature
 from .filters import Clause, clauses, fts_query, text_clause
 from .index import DataError, ensure_index, read_meta
 from .dates import Period
-from .interpret import Interpretation, Interpreter
-from .lexicon import Lexicon, edit_budget
+from .interpret import Interpretation
+from .index_state import IndexState
 from .text import stem
 
 log = logging.getLogger(__name__)
@@ -31,63 +27,9 @@ ORDER_LIMIT = 5  # "latest"/"earliest" answers show this many records
 RANK_MIN_DF, RANK_SHARE = 500, 0.02
 
 
-def _iso(ordinal: int | None) -> str | None:
-    return dt.date.fromordinal(ordinal).isoformat() if ordinal is not None else None
-
-
 def _rowid_sets(cl: list[Clause]) -> tuple[list[str], list[str]]:
     """The subqueries of the clauses that are sets of record ids, and the other clauses' SQL."""
     return [c.subquery for c in cl if c.subquery], [c.sql for c in cl if not c.subquery]
-
-
-class Vocabulary:
-    def __init__(self, conn: sqlite3.Connection, n_records: int):
-        self.n_records = n_records
-        self._conn, self._cache, self._stems = conn, {}, None
-
-    def lookup(self, stem: str):
-        if stem not in self._cache:
-            row = self._conn.execute("select df, word from terms where stem = ?", (stem,)).fetchone()
-            self._cache[stem] = tuple(row) if row else None
-        return self._cache[stem]
-
-    def correct(self, stem: str) -> str | None:
-        budget = edit_budget(len(stem))
-        if budget == 0:
-            return None
-        if self._stems is None:
-            self._stems = [s for (s,) in self._conn.execute("select stem from terms where length(stem) >= 4")]
-        hits = process.extract(stem, self._stems, scorer=OSA.distance, score_cutoff=budget, limit=2)
-        if not hits or (len(hits) > 1 and hits[1][1] == hits[0][1]):
-            return None
-        return hits[0][0]
-
-
-class _State:
-    """What one build of the index holds, loaded once per build."""
-
-    def __init__(self, conn: sqlite3.Connection, meta: dict):
-        self.meta = meta
-        self.n_records = conn.execute("select count(*) from records").fetchone()[0]
-        self.actors = {r[0]: {"id": r[0], "name": r[1], "kind": r[2], "parent": r[3], "flag": r[4], "country": r[5]}
-                       for r in conn.execute("select id, name, kind, parent, flag, country from actors")}
-        for a in self.actors.values():
-            top = a
-            while top["parent"]:
-                top = self.actors[top["parent"]]
-            a["top"], a["top_name"] = top["id"], top["name"]
-            a["country_name"] = self.actors[a["country"]]["name"] if a["country"] else None
-        self.actor_names = {k: [a["name"]] for k, a in self.actors.items()}
-        for aid, aliases in conn.execute("select id, aliases from actors"):
-            self.actor_names[aid] += json.loads(aliases)
-        self.types = dict(conn.execute("select id, label from types"))
-        self.entities = dict(conn.execute("select id, name from entities"))
-        canonical = {("actor", k): v["name"] for k, v in self.actors.items()}
-        canonical.update({("type", k): v for k, v in self.types.items()})
-        canonical.update({("entity", k): v for k, v in self.entities.items()})
-        self.lexicon = Lexicon.from_db(conn)
-        self.vocab = Vocabulary(conn, self.n_records)
-        self.interpreter = Interpreter(self.lexicon, self.vocab, canonical)
 
 
 class Engine:
@@ -97,7 +39,7 @@ class Engine:
         self.strict = strict  # False: keep serving the last good index when the data has errors
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._state: _State | None = None
+        self._state: IndexState | None = None
         self._db_id = None
         self.last_error: DataError | None = None
 
@@ -124,7 +66,7 @@ class Engine:
             ident = self._db_identity()
             if ident != self._db_id or self._state is None:
                 self._local = threading.local()
-                self._state = _State(self.conn(), read_meta(self.db_path))
+                self._state = IndexState(self.conn(), read_meta(self.db_path))
                 self._db_id = ident
 
     def conn(self) -> sqlite3.Connection:
@@ -135,7 +77,7 @@ class Engine:
         return c
 
     @property
-    def state(self) -> _State:
+    def state(self) -> IndexState:
         self.refresh()
         return self._state
 
@@ -282,7 +224,7 @@ class Engine:
         cur = conn.execute(f"select rowid as _n, * from records where rowid in ({', '.join('?' * len(ids))})", ids)
         cols = [c[0] for c in cur.description]
         rows = {row[0]: dict(zip(cols, row)) for row in cur}
-        records = [self._view(rows[i]) for i in ids]
+        records = [self._state.view(rows[i]) for i in ids]
         total = picked[0][1] if picked else 0
         return records, total
 
@@ -292,26 +234,6 @@ class Engine:
         words in at most 2% of the records rank (on a small one, all of them)."""
         found = self._state.vocab.lookup(stem(word))
         return found is None or found[0] <= max(RANK_MIN_DF, RANK_SHARE * self._state.n_records)
-
-    def _view(self, row: dict) -> dict:
-        st = self._state
-        actors = []
-        for aid, role in json.loads(row["actors"]):
-            a = st.actors[aid]
-            actors.append({"id": aid, "name": a["name"], "role": role, "flag": a["flag"], "kind": a["kind"],
-                           "country": a["country"], "country_name": a["country_name"],
-                           "top": a["top"], "top_name": a["top_name"]})
-        date = None
-        if row["date_kind"]:
-            parts = [dict(p, start=_iso(p["start"]), end=_iso(p["end"])) for p in json.loads(row["date_parts"])]
-            date = {"text": row["date_text"], "kind": row["date_kind"], "sort": row["date_sort"], "parts": parts}
-        types = json.loads(row["types"])
-        return {"id": row["id"], "date": date, "actors": actors, "types": types,
-                "type_labels": [st.types[t] for t in types], "title": row["title"], "summary": row["summary"],
-                "body": row["body"], "stage": row["stage"], "votes": json.loads(row["votes"]),
-                "figures": json.loads(row["figures"]), "entities": [st.entities[e] for e in json.loads(row["entities"])],
-                "quote": row["quote"], "sources": json.loads(row["sources"]),
-                "file": row["file"], "line": row["line"]}
 
     def _why_empty(self, cl: list[Clause]) -> list[str]:
         if len(cl) < 2:
