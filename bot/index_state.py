@@ -69,10 +69,9 @@ class IndexState:
 
     def view(self, row: dict) -> dict:
         """A `records` row as the dict answers, JSON and the Discord pages use."""
-        st = self
         actors = []
         for aid, role in json.loads(row["actors"]):
-            a = st.actors[aid]
+            a = self.actors[aid]
             actors.append({"id": aid, "name": a["name"], "role": role, "flag": a["flag"], "kind": a["kind"],
                            "country": a["country"], "country_name": a["country_name"],
                            "top": a["top"], "top_name": a["top_name"]})
@@ -82,8 +81,8 @@ class IndexState:
             date = {"text": row["date_text"], "kind": row["date_kind"], "sort": row["date_sort"], "parts": parts}
         types = json.loads(row["types"])
         return {"id": row["id"], "date": date, "actors": actors, "types": types,
-                "type_labels": [st.types[t] for t in types], "title": row["title"], "summary": row["summary"],
+                "type_labels": [self.types[t] for t in types], "title": row["title"], "summary": row["summary"],
                 "body": row["body"], "stage": row["stage"], "votes": json.loads(row["votes"]),
-                "figures": json.loads(row["figures"]), "entities": [st.entities[e] for e in json.loads(row["entities"])],
+                "figures": json.loads(row["figures"]), "entities": [self.entities[e] for e in json.loads(row["entities"])],
                 "quote": row["quote"], "sources": json.loads(row["sources"]),
                 "file": row["file"], "line": row["line"]}
