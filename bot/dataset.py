@@ -10,9 +10,11 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .dates import DateValue
+from .text import fold
 from .yamlio import Problem, YamlError, line_of, load_file
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -59,6 +61,15 @@ class Section:
     items: int
 
 
+_EMOJI_ETC = re.compile(r"[^\w\s&'’,.()-]")
+
+
+@lru_cache(maxsize=4096)
+def heading_key(heading: str) -> str:
+    """Headings compare without emoji, case or spacing: 'Canada 🇨🇦' == 'canada'."""
+    return " ".join(fold(_EMOJI_ETC.sub(" ", heading)).split())
+
+
 @dataclass
 class Document:
     id: str
@@ -66,6 +77,17 @@ class Document:
     publisher: str = ""
     url: str = ""
     sections: list[Section] = field(default_factory=list)
+    _by_heading: dict = field(default_factory=dict, repr=False, compare=False)
+    _indexed: int = field(default=-1, repr=False, compare=False)
+
+    def section(self, heading: str) -> Section | None:
+        """The section a citation names; looked up in a dict, as every record cites one."""
+        if self._indexed != len(self.sections):   # built once the sections are read
+            self._by_heading = {}
+            for sec in reversed(self.sections):   # the first of equal headings wins
+                self._by_heading[heading_key(sec.heading)] = sec
+            self._indexed = len(self.sections)
+        return self._by_heading.get(heading_key(heading))
 
 
 @dataclass

@@ -2,23 +2,13 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 
 from .dataset import (ACTOR_KINDS, record_files, ENTITY_KINDS, MAX_SUMMARY, MAX_TITLE, ROLES, STAGES, Actor,
                       Document, Entity, Record, Section, TypeDef, _Reader)
 from .dates import parse_date
-from .text import fold, phrase_key
+from .text import phrase_key
 from .yamlio import line_of
-
-_EMOJI_ETC = re.compile(r"[^\w\s&'’,.()-]")
-
-
-@lru_cache(maxsize=4096)
-def heading_key(heading: str) -> str:
-    """Headings compare without emoji, case or spacing: 'Canada 🇨🇦' == 'canada'."""
-    return " ".join(fold(_EMOJI_ETC.sub(" ", heading)).split())
-
 
 def _check_parents(r: _Reader, items: dict, lines: dict, what: str) -> None:
     for i, item in items.items():
@@ -163,18 +153,6 @@ def _figures(r: _Reader, d, f) -> list[dict]:
     return out
 
 
-def _section_index(doc: Document) -> dict:
-    """Heading key -> section, the first of equal keys winning as a scan would. Built once per
-    document: scanning every section for every citation made loading quadratic."""
-    idx = doc.__dict__.get("_by_key")
-    if idx is None or len(idx[0]) != len(doc.sections):
-        by_key: dict = {}
-        for x in doc.sections:
-            by_key.setdefault(heading_key(x.heading), x)
-        idx = doc.__dict__["_by_key"] = (list(doc.sections), by_key)
-    return idx[1]
-
-
 def _sources(r: _Reader, d, f, documents, cited) -> list[dict]:
     out = []
     srcs = d.get("sources")
@@ -190,7 +168,7 @@ def _sources(r: _Reader, d, f, documents, cited) -> list[dict]:
         if doc is None:
             r.err(f, line_of(s, "document"), f"unknown document {s.get('document')!r}")
             continue
-        sec = _section_index(doc).get(heading_key(str(s.get("section") or "")))
+        sec = doc.section(str(s.get("section") or ""))
         item = s.get("item")
         if sec is None:
             r.err(f, line_of(s, "section"), f"document {doc.id!r} has no section {s.get('section')!r}")
