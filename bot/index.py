@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 
-from .dataset import _Reader, content_hash, errors_only, load_dataset, stat_signature
-from .index_rows import each_file, record_files
+from .dataset import _Reader, content_hash, errors_only, load_dataset, record_files, stat_signature
+from .index_rows import each_file
 from .schema import read_vocabularies
 from .text import phrase_key, stem
 from .yamlio import Problem

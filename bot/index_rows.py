@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
-from .dataset import _Reader, record_files
+from .dataset import _Reader
 from .schema import read_record
 from .text import stem, words
 
