@@ -6,13 +6,10 @@ from dataclasses import dataclass
 
 from . import lookup
 from .engine import Engine
+from .lookup import UnknownName  # noqa: F401 - the charts' callers catch it from here
 
 CHART_LIMIT = 5000  # records fetched for one picture; more would not be legible anyway
 SOURCE = "UHRP"
-
-
-class UnknownName(ValueError):
-    """An actor or type option that names nothing; the message says what is close."""
 
 
 @dataclass
@@ -23,20 +20,8 @@ class Selection:
 
 
 def _resolve(engine: Engine, actors: list[str], types: list[str]) -> tuple[list[str], list[str]]:
-    actor_ids, type_ids = [], []
-    for name in actors:
-        aid, close = lookup.resolve_actor(engine, name)
-        if aid is None:
-            hint = f" Did you mean {', '.join(close[:3])}?" if close else ""
-            raise UnknownName(f"I don't know an actor called “{name}”.{hint}")
-        actor_ids.append(aid)
-    for name in types:
-        tid = lookup.resolve_type(engine, name)
-        if tid is None:
-            known = ", ".join(label for label, _ in lookup.type_choices(engine, name, 3))
-            raise UnknownName(f"I don't know a type of action called “{name}”." + (f" Close: {known}." if known else ""))
-        type_ids.append(tid)
-    return actor_ids, type_ids
+    """Ids for the typed names; UnknownName (with what is close) for one that names nothing."""
+    return [lookup.actor_id(engine, a) for a in actors], [lookup.type_id(engine, t) for t in types]
 
 
 def select(engine: Engine, *, actors: list[str] = (), types: list[str] = (), start: int | None = None,

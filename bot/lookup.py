@@ -96,6 +96,28 @@ def resolve_type(engine: Engine, typed: str) -> str | None:
     return interp.types[0]["id"] if len(interp.types) == 1 else None
 
 
+class UnknownName(ValueError):
+    """A typed actor or type that names nothing known; the message says what is close."""
+
+
+def actor_id(engine: Engine, typed: str, otherwise: str = "") -> str:
+    """resolve_actor, or UnknownName with "did you mean" (or `otherwise` when nothing is close)."""
+    found, close = resolve_actor(engine, typed)
+    if found is None:
+        hint = f" Did you mean {', '.join(close[:5])}?" if close else otherwise
+        raise UnknownName(f"I don't know an actor called “{typed}”.{hint}")
+    return found
+
+
+def type_id(engine: Engine, typed: str, otherwise: str = "") -> str:
+    found = resolve_type(engine, typed)
+    if found is None:
+        near = [label for label, _ in type_choices(engine, typed, 3)]
+        hint = f" Did you mean {', '.join(near)}?" if near else otherwise
+        raise UnknownName(f"“{typed}” is not a type of action I know.{hint}")
+    return found
+
+
 def about(engine: Engine) -> dict:
     st = engine.state
     conn = engine.conn()

@@ -61,11 +61,10 @@ def resolve_actors(engine, text: str) -> list[dict]:
             if role.lower() not in ROLES:
                 raise field_error("actors", f"unknown role “{role}” in “{part}” (one of {', '.join(ROLES)})")
             role = role.lower()
-        actor_id, suggestions = lookup.resolve_actor(engine, name)
-        if actor_id is None:
-            hint = f" Did you mean {', '.join(suggestions[:5])}?" if suggestions else \
-                " Use an actor's id, name or alias (`/actors add` adds a new one)."
-            raise field_error("actors", f"I don't know an actor called “{name}”.{hint}")
+        try:
+            actor_id = lookup.actor_id(engine, name, " Use an actor's id, name or alias (`/actors add` adds a new one).")
+        except lookup.UnknownName as exc:
+            raise field_error("actors", str(exc)) from None
         if actor_id not in [a["id"] for a in out]:
             out.append({"id": actor_id, "role": role})
     if not out:
@@ -76,11 +75,10 @@ def resolve_actors(engine, text: str) -> list[dict]:
 def resolve_types(engine, text: str) -> list[str]:
     out: list[str] = []
     for part in _items(text):
-        type_id = lookup.resolve_type(engine, part)
-        if type_id is None:
-            near = [label for label, _ in lookup.type_choices(engine, part, 3)]
-            hint = f" Did you mean {', '.join(near)}?" if near else ""
-            raise field_error("types", f"“{part}” is not a type of action I know.{hint}")
+        try:
+            type_id = lookup.type_id(engine, part)
+        except lookup.UnknownName as exc:
+            raise field_error("types", str(exc)) from None
         if type_id not in out:
             out.append(type_id)
     if not out:

@@ -11,10 +11,11 @@ from bot.replies import choices, run_engine, send_answer, send_notice
 
 
 def actor_answer(engine, typed: str):
-    """(answer, None) for a known or recognisable actor, else (None, suggestions)."""
-    actor_id, suggestions = lookup.resolve_actor(engine, typed)
-    if actor_id is None:
-        return None, suggestions
+    """(answer, None) for a known or recognisable actor, else (None, why not)."""
+    try:
+        actor_id = lookup.actor_id(engine, typed, " Pick a name from the list as you type.")
+    except lookup.UnknownName as exc:
+        return None, str(exc)
     name = engine.state.actors[actor_id]["name"]
     answer = engine.select(actors=[actor_id], acting_only=True, label=f"What {name} did")
     return newest_first(answer), None
@@ -27,11 +28,9 @@ class Actor(commands.Cog):
     @app_commands.command(description="Everything a country, parliament or organisation did, newest first")
     @app_commands.describe(name="Start typing a name: Canada, European Parliament, UN…")
     async def actor(self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]) -> None:
-        answer, suggestions = await run_engine(interaction, actor_answer, self.bot.engine, name)
+        answer, why_not = await run_engine(interaction, actor_answer, self.bot.engine, name)
         if answer is None:
-            hint = f" Did you mean {', '.join(escape(s) for s in suggestions[:5])}?" if suggestions else \
-                " Pick a name from the list as you type."
-            await send_notice(interaction, f"I don't know an actor called “{escape(name)}”.{hint}", "actor")
+            await send_notice(interaction, escape(why_not), "actor")
             return
         await send_answer(interaction, answer, "actor")
 

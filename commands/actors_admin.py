@@ -24,11 +24,10 @@ Reason = app_commands.Range[str, 1, 300]
 
 
 def _actor_id(engine, typed: str, field: str) -> str:
-    actor_id, suggestions = lookup.resolve_actor(engine, typed)
-    if actor_id is None:
-        hint = f" Did you mean {', '.join(suggestions[:5])}?" if suggestions else " Pick one from the list as you type."
-        raise field_error(field, f"I don't know an actor called “{typed}”.{hint}")
-    return actor_id
+    try:
+        return lookup.actor_id(engine, typed, " Pick one from the list as you type.")
+    except lookup.UnknownName as exc:
+        raise field_error(field, str(exc)) from None
 
 
 @moderator_only()

@@ -18,10 +18,10 @@ def search_answer(engine, actor: str | None, kind: str | None, start: int | None
     """(answer, None), or (None, why not) when a name is not recognised."""
     st, label, actors, types = engine.state, [], [], []
     if actor:
-        actor_id, suggestions = lookup.resolve_actor(engine, actor)
-        if actor_id is None:
-            hint = f" Did you mean {', '.join(escape(s) for s in suggestions[:5])}?" if suggestions else ""
-            return None, f"I don't know an actor called “{escape(actor)}”.{hint}"
+        try:
+            actor_id = lookup.actor_id(engine, actor)
+        except lookup.UnknownName as exc:
+            return None, escape(str(exc))
         actors, label = [actor_id], [st.actors[actor_id]["name"]]
     if kind:
         type_id = lookup.resolve_type(engine, kind)
