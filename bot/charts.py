@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from . import lookup
 from .engine import Engine
-from .lookup import UnknownName  # noqa: F401 - the charts' callers catch it from here
 
 CHART_LIMIT = 5000  # records fetched for one picture; more would not be legible anyway
 SOURCE = "UHRP"

@@ -112,7 +112,8 @@ def cmd_index(args, settings: Settings) -> int:
 
 
 def cmd_chart(args, settings: Settings) -> int:
-    from .charts import UnknownName, stats_chart, timeline_chart
+    from .charts import stats_chart, timeline_chart
+    from .lookup import UnknownName
     from .engine import Engine
     from .index import DataError
     from .timeline import EmptyChart

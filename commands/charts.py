@@ -8,7 +8,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import lookup
-from bot.charts import UnknownName, stats_chart, timeline_chart
+from bot.charts import stats_chart, timeline_chart
+from bot.lookup import UnknownName
 from bot.embeds import to_embed
 from bot.pages import DESCRIPTION_MAX, TITLE_MAX, clip, escape
 from bot.replies import choices, log_interaction, run_engine, send_notice

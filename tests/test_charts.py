@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from bot.charts import UnknownName, select, timeline_chart
+from bot.charts import select, timeline_chart
+from bot.lookup import UnknownName
 from bot.timeline import EmptyChart
 from conftest import ROOT
 from test_discord_bot import EPHEMERAL, embed, started
