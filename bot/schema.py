@@ -25,6 +25,26 @@ def _check_parents(r: _Reader, items: dict, lines: dict, what: str) -> None:
             items[i].parent = None
 
 
+def _entries(r: _Reader, path: Path, what: str, allowed: set[str], required: bool = True):
+    """(mapping, file name, id) for each well-formed item of a vocabulary file; the rest reported."""
+    f, seen = r.name(path), {}
+    for d in r.load(path, list, required=required):
+        if not isinstance(d, dict):
+            r.err(f, line_of(d), f"each {what} must be a mapping")
+            continue
+        r.fields(d, f, allowed)
+        i = r.ident(d, f, seen, what)
+        if i:
+            yield d, f, i
+
+
+def _kind(r: _Reader, d, f: str, i: str, what: str, kinds: frozenset[str]) -> str:
+    kind = r.string(d, "kind", f)
+    if kind and kind not in kinds:
+        r.err(f, line_of(d, "kind"), f"{what} {i!r}: unknown kind {kind!r} (one of {', '.join(sorted(kinds))})")
+    return kind
+
+
 def read_vocabularies(r: _Reader, root: Path):
     actors, types, entities, documents = {}, {}, {}, {}
     lines: dict[str, tuple[str, int]] = {}
@@ -39,54 +59,23 @@ def read_vocabularies(r: _Reader, root: Path):
             r.err(file, line, f"name {name!r} of {owner} is also a name of {prev[0]} ({prev[1]})")
         names.setdefault(key, (owner, f"{file}:{line}"))
 
-    f = r.name(root / "actors.yaml")
-    seen: dict = {}
-    for d in r.load(root / "actors.yaml", list):
-        if not isinstance(d, dict):
-            r.err(f, line_of(d), "each actor must be a mapping")
-            continue
-        r.fields(d, f, {"id", "name", "kind", "parent", "flag", "aliases", "note"})
-        i = r.ident(d, f, seen, "actor")
-        if not i:
-            continue
-        kind = r.string(d, "kind", f)
-        if kind and kind not in ACTOR_KINDS:
-            r.err(f, line_of(d, "kind"), f"actor {i!r}: unknown kind {kind!r} (one of {', '.join(sorted(ACTOR_KINDS))})")
-        a = Actor(i, r.string(d, "name", f), kind, r.string(d, "parent", f, False) or None,
-                  r.string(d, "flag", f, False) or None, r.str_list(d, "aliases", f))
+    for d, f, i in _entries(r, root / "actors.yaml", "actor", {"id", "name", "kind", "parent", "flag", "aliases", "note"}):
+        a = Actor(i, r.string(d, "name", f), _kind(r, d, f, i, "actor", ACTOR_KINDS),
+                  r.string(d, "parent", f, False) or None, r.string(d, "flag", f, False) or None,
+                  r.str_list(d, "aliases", f))
         actors[i], lines[i] = a, (f, line_of(d))
         for n in [a.name, *a.aliases]:
             claim(n, f"actor {i}", f, line_of(d, "aliases"))
     _check_parents(r, actors, lines, "actor")
 
-    f = r.name(root / "entities.yaml")
-    seen = {}
-    for d in r.load(root / "entities.yaml", list, required=False):
-        if not isinstance(d, dict):
-            r.err(f, line_of(d), "each entity must be a mapping")
-            continue
-        r.fields(d, f, {"id", "name", "kind", "aliases", "note"})
-        i = r.ident(d, f, seen, "entity")
-        if not i:
-            continue
-        kind = r.string(d, "kind", f)
-        if kind and kind not in ENTITY_KINDS:
-            r.err(f, line_of(d, "kind"), f"entity {i!r}: unknown kind {kind!r} (one of {', '.join(sorted(ENTITY_KINDS))})")
-        e = Entity(i, r.string(d, "name", f), kind, r.str_list(d, "aliases", f))
-        entities[i] = e
+    for d, f, i in _entries(r, root / "entities.yaml", "entity", {"id", "name", "kind", "aliases", "note"}, False):
+        e = entities[i] = Entity(i, r.string(d, "name", f), _kind(r, d, f, i, "entity", ENTITY_KINDS),
+                                 r.str_list(d, "aliases", f))
         for n in [e.name, *e.aliases]:
             claim(n, f"entity {i}", f, line_of(d, "aliases"))
 
-    f = r.name(root / "types.yaml")
-    seen, tlines = {}, {}
-    for d in r.load(root / "types.yaml", list):
-        if not isinstance(d, dict):
-            r.err(f, line_of(d), "each type must be a mapping")
-            continue
-        r.fields(d, f, {"id", "label", "parent", "synonyms", "note"})
-        i = r.ident(d, f, seen, "type")
-        if not i:
-            continue
+    tlines: dict[str, tuple[str, int]] = {}
+    for d, f, i in _entries(r, root / "types.yaml", "type", {"id", "label", "parent", "synonyms", "note"}):
         types[i] = TypeDef(i, r.string(d, "label", f), r.string(d, "parent", f, False) or None,
                            r.str_list(d, "synonyms", f))
         tlines[i] = (f, line_of(d))
