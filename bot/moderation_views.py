@@ -204,7 +204,7 @@ class RecordModal(discord.ui.Modal):
 # ---- autocomplete shared by the moderators' cogs (what the bot's Store and engine know) ----
 
 async def record_autocomplete(interaction: discord.Interaction, current: str) -> list:
-    return await choices(record_choices, interaction.client.store, current)  # type: ignore[attr-defined]
+    return await choices(record_choices, interaction.client.engine, current)  # type: ignore[attr-defined]
 
 
 async def section_autocomplete(interaction: discord.Interaction, current: str) -> list:

@@ -1,7 +1,7 @@
 """Look-ups for the moderators' commands: record ids and source sections, for autocomplete.
 
-No discord import. Records are read from the YAML files (through the Store), not the index,
-so a record saved a moment ago is offered at once; the list is cached until a file changes.
+No discord import. Record choices come from the index, which the engine rebuilds as soon as a
+file changes, so a record saved a moment ago is offered at once.
 """
 from __future__ import annotations
 
@@ -11,52 +11,50 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from .dataset import stat_signature
-from .store import Store
+from .engine import Engine
 from .yamlio import YamlError, load_file
 
 MAX_CHOICES = 25   # Discord's autocomplete limit
 MAX_NAME = 100     # ... and the length of each choice's name and value
-
-_cache: dict[Path, tuple[str, list[tuple[str, str]]]] = {}
-_lock = threading.Lock()
-
 
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
 
 
-def records(store: Store) -> list[tuple[str, str]]:
-    """(id, title) of every record, in file order; cached per state of the data files."""
-    sig = stat_signature(store.data_dir)
-    with _lock:
-        hit = _cache.get(store.data_dir)
-        if hit and hit[0] == sig:
-            return hit[1]
-    out = []
-    for path in store.files("record"):
-        try:
-            items = load_file(path) or []
-        except YamlError:
-            continue
-        out += [(str(i["id"]), str(i.get("title") or "")) for i in items if isinstance(i, dict) and i.get("id")]
-    with _lock:
-        _cache[store.data_dir] = (sig, out)
-    return out
+class _Records:
+    """Every record's id and title with its folded search key, made once per index build."""
+
+    def __init__(self, engine: Engine):
+        rows = engine.conn().execute("select id, title from records order by rowid").fetchall()
+        self.items = [(rid, title) for rid, title in rows if len(rid) <= MAX_NAME]
+        self.keys = [_fold(f"{rid} {title}") for rid, title in self.items]
 
 
-def record_choices(store: Store, typed: str, limit: int = MAX_CHOICES) -> list[tuple[str, str]]:
+_cache: dict[int, tuple[object, _Records]] = {}
+_lock = threading.Lock()
+
+
+def _records(engine: Engine) -> _Records:
+    state = engine.state            # refreshed first: a record saved a moment ago is in it
+    with _lock:
+        hit = _cache.get(id(engine))
+        if hit is None or hit[0] is not state:
+            hit = _cache[id(engine)] = (state, _Records(engine))
+    return hit[1]
+
+
+def record_choices(engine: Engine, typed: str, limit: int = MAX_CHOICES) -> list[tuple[str, str]]:
     """(label, id) pairs: ids starting with what was typed first, then close matches of id + title."""
-    recs = [(rid, title) for rid, title in records(store) if len(rid) <= MAX_NAME]
+    recs = _records(engine)
     q = _fold(typed)
     if not q:
-        picked = recs[:limit]
+        picked = recs.items[:limit]
     else:
-        starts = [r for r in recs if r[0].startswith(typed.strip().lower())]
-        keys = [_fold(f"{rid} {title}") for rid, title in recs]
-        hits = process.extract(q, keys, scorer=fuzz.WRatio, score_cutoff=60, limit=limit * 2)
-        picked = starts + [recs[i] for _, _, i in hits if recs[i] not in starts]
+        prefix = typed.strip().lower()
+        starts = [r for r in recs.items if r[0].startswith(prefix)][:limit]
+        hits = process.extract(q, recs.keys, scorer=fuzz.WRatio, score_cutoff=60, limit=limit * 2)
+        picked = starts + [recs.items[i] for _, _, i in hits if recs.items[i] not in starts]
     return [(_label(rid, title), rid) for rid, title in picked[:limit]]
 
 
