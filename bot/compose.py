@@ -140,10 +140,11 @@ def compare_answer(interp: Interpretation, per_actor: list[tuple[dict, list[dict
 
 
 def empty_answer(interp: Interpretation, descriptions: list[str], reasons: list[str]) -> Answer:
-    if descriptions:
+    if interp.unknown:  # words the records never use: say which, with whatever else was asked
+        others = [d for d in descriptions if not d.startswith("mentioning ")]
+        head = "No records mention " + ", ".join(f"“{w}”" for w in interp.unknown[:5]) + f"{_describe(others)}."
+    elif descriptions:
         head = f"No records match{_describe(descriptions)}."
-    elif interp.unknown:
-        head = "No records mention " + ", ".join(f"“{w}”" for w in interp.unknown[:5]) + "."
     else:
         head = "No records match that question."
     notes = list(reasons)

@@ -148,12 +148,20 @@ class Engine:
         """(clauses used, records best first, total) or None when the question gives nothing to search."""
         cl = clauses(interp)
         terms = list(interp.terms)
+        # Words the records never use match nothing: with nothing else to go on they make the
+        # answer empty ("who won the world cup"), and so does an unknown word an otherwise known
+        # question hinges on ("what did France do about climate change", "Austria sanctions"),
+        # rather than answering something the question did not ask.
+        unknown = interp.unknown if not cl else interp.unknown_names + (
+            interp.unknown_topic if not (terms or interp.types or interp.entities) else [])
         if not cl and not terms and interp.common:
             terms = list(interp.common)      # "genocide" alone: common, but all there is to go on
         narrow = bool(terms) and not (interp.types or interp.entities)
-        if not cl and not narrow and interp.intent not in ("latest", "earliest", "all"):
+        if not cl and not narrow and not unknown and interp.intent not in ("latest", "earliest", "all"):
             return None
-        if narrow:
+        if unknown:
+            cl = cl + [text_clause(terms + unknown)]  # every word required: none of them is dropped
+        elif narrow:
             cl = cl + [self._narrowing(cl, terms)]
         rank_words = terms + [w for w in interp.common if w not in terms]
         limit = limit or (ORDER_LIMIT if interp.intent in ("latest", "earliest") else self.max_records)

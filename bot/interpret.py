@@ -57,6 +57,8 @@ class Interpretation:
     common: list[str] = field(default_factory=list)      # leftover words too frequent to narrow; rank only
     ignored: list[str] = field(default_factory=list)     # words that carry no filter
     unknown: list[str] = field(default_factory=list)     # words found nowhere in the data
+    unknown_names: list[str] = field(default_factory=list)  # ... of them, Names ("Austria")
+    unknown_topic: list[str] = field(default_factory=list)  # ... of them, what it is "about"
     suggestions: list[str] = field(default_factory=list)  # "did you mean" names
     truncated: bool = False
 
@@ -108,6 +110,27 @@ class Vocabulary(Protocol):
 
 
 COMMON_SHARE = 0.25  # a word in more than this share of records narrows nothing
+
+
+TOPIC_WORDS = frozenset("about regarding concerning on over".split())
+
+
+def _is_name(toks: list[Token], n: int, interp: Interpretation) -> bool:
+    """An unknown Name is what the question is about: capitalised after the first word
+    ("sanctions by Austria"), or, as the first word, close to a known name ("Austria sanctions")."""
+    first = next(i for i, x in enumerate(toks) if not x.stop)
+    return toks[n].text[:1].isupper() and (n != first or bool(interp.suggestions))
+
+
+def _after_topic_word(toks: list[Token], n: int, used: list[bool]) -> bool:
+    """Whether token n is part of what follows "about" (possibly after other such words):
+    in "what did France do about climate change" both words are the topic."""
+    for j in range(n - 1, -1, -1):
+        if toks[j].norm in TOPIC_WORDS:
+            return True
+        if used[j] or (not toks[j].stop and toks[j].norm in QUESTION_WORDS):
+            return False
+    return False
 
 
 class Interpreter:
@@ -167,6 +190,11 @@ class Interpreter:
                 interp.ignored.append(t.text)
             else:
                 self._term(interp, t)
+                if interp.unknown and interp.unknown[-1] is t.text:
+                    if _is_name(toks, n, interp):
+                        interp.unknown_names.append(t.text)
+                    elif _after_topic_word(toks, n, used):
+                        interp.unknown_topic.append(t.text)
         interp.acting_only = bool(interp.actors) and any(t.norm in ACTING_WORDS for t in toks)
         subjects = [a for a in interp.actors if not a["object"]]
         if interp.actors and not subjects:      # "sanctions on XPCC": XPCC is the only actor asked
@@ -236,7 +264,9 @@ class Interpreter:
                 match, close = self.lex.fuzzy(span)
                 if match:
                     claim(idx, match[0], "fuzzy")
-                elif width == 1:
+                elif width == 1 and (toks[k].text[:1].isupper() or sum(not t.stop for t in toks) == 1):
+                    # a near name is worth suggesting for a Name, or a word asked on its own;
+                    # "change" being two letters from "China" is not
                     for n in close:
                         label = self.canonical.get((n.category, n.target), n.name)
                         if label not in interp.suggestions:
