@@ -31,6 +31,7 @@ SCHEMA_VERSION = "7"
 RECORD_COLUMNS = ("rowid:int id title summary body quote keywords stage date_kind date_text date_sort:int date_parts "
                   "votes figures sources types entities actors file line:int")
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
+FTS_COLUMNS = ("title", "summary", "body", "quote", "keywords")
 
 
 class DataError(Exception):
@@ -171,7 +172,6 @@ def _write(root: Path, db: sqlite_utils.Database) -> dict:
     db["meta"].create({"key": str, "value": str}, pk="key")
     _write_vocabularies(db, acts, types, entities)
     n = _write_records(db, files, (root, acts, types, entities, documents))
-    db["records"].enable_fts(["title", "summary", "body", "quote", "keywords"], tokenize=FTS_TOKENIZER)
     for table, cols in (("record_dates", ["start", "end"]), ("record_actors", ["actor", "record"]),
                         ("record_actors", ["record", "actor", "role"]), ("record_types", ["type", "record"]), ("record_entities", ["entity", "record"]),
                         ("actor_closure", ["ancestor"]), ("type_closure", ["ancestor"]), ("names", ["key"]),
@@ -220,6 +220,11 @@ def _write_records(db: sqlite_utils.Database, files: list[Path], vocab: tuple) -
         # the first value is the record's number within its file: offset in SQL, not by
         # rebuilding 600,000 tuples in Python
         inserts[table] = f'insert into "{table}" values (? + {{}}, {", ".join("?" * (len(spec) - 1))})'
+    # The full-text index is filled file by file as records arrive, while the workers parse
+    # the next files, instead of in one pass at the end when they are idle.
+    cols = ", ".join(FTS_COLUMNS)
+    db.execute(f"create virtual table records_fts using fts5 ({cols}, tokenize='{FTS_TOKENIZER}', content=records)")
+    fill_fts = f"insert into records_fts (rowid, {cols}) select rowid, {cols} from records where rowid > ?"
     ids: set[str] = set()
     seen_words: Counter = Counter()   # every word form, in order of first use
     df: Counter = Counter()
@@ -231,6 +236,7 @@ def _write_records(db: sqlite_utils.Database, files: list[Path], vocab: tuple) -
         for table, rows in (("records", part.records), ("record_dates", part.dates), ("record_actors", part.actors),
                             ("record_types", part.types), ("record_entities", part.entities)):
             conn.executemany(inserts[table].format(n + 1), rows)
+        conn.execute(fill_fts, (n,))
         seen_words.update(part.words)
         df.update(part.df)
         n += len(part.records)
