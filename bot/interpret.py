@@ -62,10 +62,6 @@ class Interpretation:
     suggestions: list[str] = field(default_factory=list)  # "did you mean" names
     truncated: bool = False
 
-    @property
-    def has_filters(self) -> bool:
-        return bool(self.actors or self.kinds or self.types or self.entities or self.stages or self.periods)
-
     def to_dict(self) -> dict:
         d = asdict(self)
         d["periods"] = [{"text": p.text, "range": p.describe()} for p in self.periods]

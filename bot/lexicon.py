@@ -79,15 +79,3 @@ class Lexicon:
         if len(winners) > 1:
             return [], [n for s, d, i in hits if d == best for n in self._owners[i]][:3]
         return [self._owners[hits[0][2]][0]], []
-
-    def suggest(self, text: str, limit: int = 3) -> list[Name]:
-        """Loosely similar names, for "did you mean" only: never used to answer."""
-        from rapidfuzz import fuzz
-
-        hits = process.extract(text, self._strings, scorer=fuzz.WRatio, score_cutoff=70, limit=limit * 3)
-        out: list[Name] = []
-        for _, _, i in hits:
-            n = self._owners[i][0]
-            if n.category in ("actor", "entity") and all(n.target != o.target for o in out):
-                out.append(n)
-        return out[:limit]

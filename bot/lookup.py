@@ -62,10 +62,6 @@ def _for_state(st, what: str, make) -> _Choices:
     return per_state[what]
 
 
-def _choices(names: dict[str, list[str]], labels: dict[str, str], typed: str, limit: int) -> list[tuple[str, str]]:
-    return _Choices(names, labels)(typed, limit)
-
-
 def actor_choices(engine: Engine, typed: str, limit: int = MAX_CHOICES) -> list[tuple[str, str]]:
     st = engine.state
     return _for_state(st, "actors", lambda: (st.actor_names, {
