@@ -17,7 +17,6 @@ from .record_lookup import resolve_section
 from .store import ChangeRefused, Store
 from .yamlio import Problem
 
-FIELDS = ("title", "date", "actors", "types", "summary")
 SLUG_WORDS, SLUG_MAX = 5, 60
 _STOP = set("a an and the of to in on for by with at from as its it is are was were be has have had into over "
             "against about after before than that this".split())
