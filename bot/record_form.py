@@ -118,19 +118,41 @@ def slug(actor_id: str, title: str, date, taken: set[str]) -> str:
     return rid
 
 
+NO_STAGE = "none"  # the stage option's value that removes a stage
+
+
+def apply_options(store: Store, rec: dict, *, section: str | None = None, item: int | None = None,
+                  body: str | None = None, stage: str | None = None) -> dict:
+    """``rec`` with the options the form has no room for: the cited passage (section and item,
+    which replace the sources), the body ("-" removes it) and the stage (NO_STAGE removes it)."""
+    out = dict(rec)
+    if section is not None or item is not None:
+        if section is None or item is None:
+            raise field_error("section", "give both section and item to change the passage a record cites")
+        sec, near = resolve_section(Path(store.data_dir), section)
+        if sec is None:
+            hint = f" Did you mean {', '.join(near)}?" if near else " Pick one from the list as you type."
+            raise field_error("section", f"there is no section “{section}” in sources.yaml.{hint}")
+        out["sources"] = [{"document": sec["document"], "section": sec["heading"], "item": item, "url": ""}]
+    if body is not None:
+        body = " ".join(body.split())
+        if body in ("", "-"):
+            out.pop("body", None)
+        else:
+            out["body"] = body
+    if stage is not None:
+        if stage == NO_STAGE:
+            out.pop("stage", None)
+        else:
+            out["stage"] = stage
+    return out
+
+
 def new_record(engine, store: Store, values: dict[str, str], *, section: str, item: int, rid: str | None = None,
                body: str | None = None, stage: str | None = None) -> dict:
     """A record from the add form and the command's options (not yet validated: Store.propose does that)."""
-    sec, near = resolve_section(Path(store.data_dir), section)
-    if sec is None:
-        hint = f" Did you mean {', '.join(near)}?" if near else " Pick one from the list as you type."
-        raise field_error("section", f"there is no section “{section}” in sources.yaml.{hint}")
-    out = apply_form(engine, {}, values)
-    if body:
-        out["body"] = " ".join(body.split())
-    if stage:
-        out["stage"] = stage
-    out["sources"] = [{"document": sec["document"], "section": sec["heading"], "item": item, "url": ""}]
+    out = apply_options(store, apply_form(engine, {}, values), section=section, item=item, body=body,
+                        stage=None if stage == NO_STAGE else stage)
     taken = {r.get("id") for r in store.all_records()}
     out["id"] = rid.strip() if rid else slug(out["actors"][0]["id"], out["title"], out.get("date"), taken)
     return out

@@ -15,7 +15,7 @@ from bot.dataset import STAGES
 from bot.moderation_pages import history_page, record_page
 from bot.moderation_views import (RecordModal, propose_and_confirm, record_autocomplete, refuse, section_autocomplete,
                                   send_ephemeral, undo_now)
-from bot.record_form import apply_form, form_values, new_record
+from bot.record_form import NO_STAGE, apply_form, apply_options, form_values, new_record
 from bot.replies import log_interaction
 from bot.store import ChangeRefused, revision
 
@@ -55,18 +55,27 @@ class Records(commands.GroupCog, group_name="record", group_description="Moderat
 
     @app_commands.command(description="Edit a record: a form with its current text, then a preview to confirm")
     @app_commands.rename(record_id="id")
-    @app_commands.describe(record_id="The record (autocompletes by id or title)", reason="Why (kept in the history)")
-    @app_commands.autocomplete(record_id=record_autocomplete)
+    @app_commands.describe(record_id="The record (autocompletes by id or title)", reason="Why (kept in the history)",
+                           section="A new cited passage: its section (with item)", item="…and its bullet number",
+                           body="The body that acted (- removes it)", stage="For legislation and motions")
+    @app_commands.choices(stage=[app_commands.Choice(name=s, value=s) for s in (*sorted(STAGES), NO_STAGE)])
+    @app_commands.autocomplete(record_id=record_autocomplete, section=section_autocomplete)
     @moderator_only()
-    async def edit(self, interaction: discord.Interaction, record_id: RecordId, reason: Reason | None = None) -> None:
+    async def edit(self, interaction: discord.Interaction, record_id: RecordId, reason: Reason | None = None,
+                   section: app_commands.Range[str, 1, 100] | None = None,
+                   item: app_commands.Range[int, 1, 1000] | None = None,
+                   body: app_commands.Range[str, 1, 200] | None = None, stage: str | None = None) -> None:
         rec = await asyncio.to_thread(self.store.get, "record", record_id)
         if rec is None:
             return await refuse(interaction, ChangeRefused(f"there is no record {record_id!r}"), "record edit")
         base = revision(rec)  # what the moderator saw: a save after someone else's is refused
 
         async def submitted(inter: discord.Interaction, values: dict[str, str]) -> None:
-            await propose_and_confirm(inter, self.bot, lambda: self.store.propose(
-                "record", "edit", record_id, apply_form(self.bot.engine, rec, values), base), reason, "record edit")
+            def propose():
+                after = apply_options(self.store, apply_form(self.bot.engine, rec, values), section=section,
+                                      item=item, body=body, stage=stage)
+                return self.store.propose("record", "edit", record_id, after, base)
+            await propose_and_confirm(inter, self.bot, propose, reason, "record edit")
 
         await interaction.response.send_modal(RecordModal(f"Edit {record_id}", form_values(rec), submitted))
 

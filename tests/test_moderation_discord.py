@@ -189,16 +189,29 @@ async def test_add_edit_history_undo_remove(fake, data_copy, tmp_path):
         await click(fake, bot, preview, "Confirm")
         assert store.get("record", new_id)["title"] == "Germany denounces forced labour"
 
+        # the options the form has no room for: stage, body, the cited passage
+        iid, modal = await open_modal(fake, "record edit", {"id": new_id, "stage": "passed", "body": "Foreign Office",
+                                                            "section": "Germany", "item": 2})
+        preview = await submit(fake, iid, modal, prefilled(modal))
+        assert "+  stage: passed" in embed(preview)["description"]
+        await click(fake, bot, preview, "Confirm")
+        edited = store.get("record", new_id)
+        assert (edited["stage"], edited["body"], edited["sources"][0]["item"]) == ("passed", "Foreign Office", 2)
+        iid, modal = await open_modal(fake, "record edit", {"id": new_id, "stage": "none", "body": "-",
+                                                            "section": "Germany", "item": 1})
+        await click(fake, bot, await submit(fake, iid, modal, prefilled(modal)), "Confirm")
+        assert "stage" not in store.get("record", new_id) and "body" not in store.get("record", new_id)
+
         # history, newest first; undo reverts the edit and is itself a change
         history = embed(await reply(fake, "record history", {"id": new_id}))
-        assert [f["name"] for f in history["fields"]] == ["#2 · edit", "#1 · add"]
-        assert "+  title: Germany denounces forced labour" in history["fields"][0]["value"]
+        assert [f["name"] for f in history["fields"]] == ["#4 · edit", "#3 · edit", "#2 · edit", "#1 · add"]
+        assert "+  title: Germany denounces forced labour" in history["fields"][2]["value"]
         undone = embed(await reply(fake, "record undo", {"id": new_id}))
-        assert undone["title"] == "Saved" and "reverts change #2" in undone["description"]
-        assert store.get("record", new_id)["title"] == NEW["title"]
-        assert store.history.for_target("record", new_id)[-1].undoes == 2
+        assert undone["title"] == "Saved" and "reverts change #4" in undone["description"]
+        assert store.get("record", new_id)["stage"] == "passed"
+        assert store.history.for_target("record", new_id)[-1].undoes == 4
         shown = embed(await reply(fake, "record show", {"id": new_id}))
-        assert "title: Germany condemns forced labour in Xinjiang" in shown["description"]
+        assert "title: Germany denounces forced labour" in shown["description"]
 
         # remove, after a preview
         preview = await reply(fake, "record remove", {"id": new_id, "reason": "duplicate"})
@@ -207,7 +220,7 @@ async def test_add_edit_history_undo_remove(fake, data_copy, tmp_path):
         assert new_id not in (data_copy / "records" / "germany.yaml").read_text(encoding="utf-8")
         gone = embed(await reply(fake, "record show", {"id": new_id}))
         assert gone["title"] == "Not saved" and "there is no record" in gone["description"]
-        assert len(await audit_posts(fake, 4)) == 4  # add, edit, undo, remove
+        assert len(await audit_posts(fake, 6)) == 6  # add, three edits, undo, remove
 
 
 async def test_non_moderators_are_refused_everywhere(fake, data_copy, tmp_path, curator):
