@@ -14,7 +14,9 @@ from discord.ext import commands
 
 from bot import lookup
 from bot.dataset import ACTOR_KINDS
-from bot.moderation_views import actor_autocomplete, propose_and_confirm, refuse, undo_now
+from bot.moderation_pages import history_page
+from bot.moderation_views import actor_autocomplete, propose_and_confirm, refuse, send_ephemeral, undo_now
+from bot.replies import log_interaction
 from bot.record_form import field_error
 from bot.store import ChangeRefused, revision
 
@@ -80,6 +82,21 @@ class ActorsAdmin(commands.GroupCog, group_name="actors", group_description="Mod
             after = {**current, "aliases": [*(current.get("aliases") or []), text]}
             return self.store.propose("actor", "edit", actor_id, after, revision(current))
         await propose_and_confirm(interaction, self.bot, propose, reason, "actors alias")
+
+    @app_commands.command(description="Who changed an actor, when and why, newest first")
+    @app_commands.describe(actor="The actor (autocompletes)")
+    @app_commands.autocomplete(actor=actor_autocomplete)
+    @moderator_only()
+    async def history(self, interaction: discord.Interaction, actor: app_commands.Range[str, 1, 100]) -> None:
+        def look():
+            target = _actor_id(self.bot.engine, actor.strip(), "actor")
+            return target, self.store.history.for_target("actor", target)
+        try:
+            target, entries = await asyncio.to_thread(look)
+        except ChangeRefused as exc:
+            return await refuse(interaction, exc, "actors history")
+        await send_ephemeral(interaction, history_page("actor", target, entries))
+        log_interaction(interaction, "actors history", len(entries), "history")
 
     @app_commands.command(description="Revert the last change to an actor (run again to redo)")
     @app_commands.describe(actor="The actor (autocompletes)", reason="Why (kept in the history)")

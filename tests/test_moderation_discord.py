@@ -138,7 +138,7 @@ async def test_schemas_are_moderator_only(fake, data_copy, tmp_path):
         assert int(cmds[name]["default_member_permissions"]) == MANAGE_GUILD and cmds[name]["contexts"] == [0]
     subs = {name: {o["name"]: o for o in cmds[name]["options"]} for name in MOD_COMMANDS}
     assert list(subs["record"]) == ["add", "edit", "remove", "show", "history", "undo"]
-    assert list(subs["actors"]) == ["add", "alias", "undo"] and list(subs["data"]) == ["export", "import", "reload"]
+    assert list(subs["actors"]) == ["add", "alias", "history", "undo"] and list(subs["data"]) == ["export", "import", "reload"]
     add = {o["name"]: o for o in subs["record"]["add"]["options"]}
     assert list(add) == ["section", "item", "id", "body", "stage", "reason"] and add["section"]["autocomplete"]
     assert [o["type"] for o in subs["data"]["import"]["options"]] == [11, 3]
@@ -233,6 +233,7 @@ async def test_non_moderators_are_refused_everywhere(fake, data_copy, tmp_path, 
              ("record history", {"id": RID}), ("record undo", {"id": RID}),
              ("actors add", {"id": "atlantis", "name": "Atlantis", "kind": "country"}),
              ("actors alias", {"actor": "canada", "alias": "Maple Land"}), ("actors undo", {"actor": "canada"}),
+             ("actors history", {"actor": "canada"}),
              ("data export", {}), ("data import", {"file": upload}), ("data reload", {})]
     async with running_bot(bot, fake):
         await sync_commands(bot, fake.guild.id)
@@ -325,6 +326,8 @@ async def test_actors_add_alias_and_answers(fake, data_copy, tmp_path, caplog):
         undone = embed(await reply(fake, "actors undo", {"actor": "Canada", "reason": "not an official name"}))
         assert undone["title"] == "Saved" and "reverts change #2" in undone["description"]
         assert "Great White North" not in bot.store.get("actor", "canada").get("aliases", [])
+        history = embed(await reply(fake, "actors history", {"actor": "canda"}))
+        assert [f["name"] for f in history["fields"]] == ["#3 · undo (reverts #2)", "#2 · edit"]
         answer = embed(await command(fake, "ask", {"question": "what did the Great White North do"}))
         assert not answer["description"].startswith("8 records (Canada")
 
