@@ -174,6 +174,17 @@ def _sources(r: _Reader, d, f, documents, cited) -> list[dict]:
     return out
 
 
+def _known(r: _Reader, d, f: str, key: str, known: dict, what: str, required: bool) -> list[str]:
+    """The ids a record lists under `key` that exist; each unknown one reported."""
+    ids = r.str_list(d, key, f)
+    for x in ids:
+        if x not in known:
+            r.err(f, line_of(d, key), f"unknown {what} {x!r} (see {key}.yaml)")
+    if required and not ids:
+        r.err(f, line_of(d, key), f"`{key}` must name at least one {what}")
+    return [x for x in ids if x in known]
+
+
 RECORD_FIELDS = {"id", "title", "summary", "date", "actors", "body", "types", "stage", "votes",
                  "figures", "entities", "quote", "sources", "note"}
 
@@ -200,24 +211,16 @@ def read_record(r: _Reader, d, f, seen, actors, types, entities, documents, cite
             links.append((aid, role))
     if not links:
         r.err(f, line_of(d, "actors"), "`actors` must name at least one known actor")
-    tlist = r.str_list(d, "types", f)
-    for t in tlist:
-        if t not in types:
-            r.err(f, line_of(d, "types"), f"unknown type {t!r} (see types.yaml)")
-    if not tlist:
-        r.err(f, line_of(d, "types"), "`types` must name at least one type")
-    elist = r.str_list(d, "entities", f)
-    for e in elist:
-        if e not in entities:
-            r.err(f, line_of(d, "entities"), f"unknown entity {e!r} (see entities.yaml)")
+    tlist = _known(r, d, f, "types", types, "type", required=True)
+    elist = _known(r, d, f, "entities", entities, "entity", required=False)
     stage = r.string(d, "stage", f, False)
     if stage and stage not in STAGES:
         r.err(f, line_of(d, "stage"), f"unknown stage {stage!r} (one of {', '.join(sorted(STAGES))})")
     rec = Record(
         i or "", r.string(d, "title", f, limit=MAX_TITLE), r.string(d, "summary", f, limit=MAX_SUMMARY), date,
-        links, [t for t in tlist if t in types], _sources(r, d, f, documents, cited),
+        links, tlist, _sources(r, d, f, documents, cited),
         body=r.string(d, "body", f, False), stage=stage if stage in STAGES else "",
-        votes=_votes(r, d, f), figures=_figures(r, d, f), entities=[e for e in elist if e in entities],
+        votes=_votes(r, d, f), figures=_figures(r, d, f), entities=elist,
         quote=r.string(d, "quote", f, False, limit=MAX_SUMMARY), file=f, line=line_of(d),
     )
     return rec if i else None
