@@ -100,6 +100,15 @@ class Engine:
                 return compose.empty_answer(interp, [], [])
             return compose.help_answer(interp.question, interp)
         cl, records, total = found
+        if not records and interp.all_types:
+            # No record has every type asked ("demanded an investigation"): the first type is the
+            # action, the others say what it was about, in the records' own words.
+            words = [w for t in interp.types[1:] for w in self.state.lexicon.words_by_type.get(t["id"], [])]
+            about = Interpretation(**{**interp.__dict__, "types": interp.types[:1], "all_types": False,
+                                      "topic_words": words})
+            found = self.search(about, limit) if words else None
+            if found and found[1]:
+                (cl, records, total), interp = found, about
         note = ""
         if not records and interp.acting_only:
             # "what did the OIC do": it acted in no record, but records that involve it may exist

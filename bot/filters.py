@@ -76,12 +76,13 @@ def clauses(interp: Interpretation) -> list[Clause]:
             "exists (select 1 from record_actors ra join actors a on a.id = ra.actor where ra.record = r.rowid"
             f" and ra.role in ('acted', 'joined') and (a.kind in ({_in('k', kinds, params)}){country}))",
             params, "by " + " or ".join(interp.kinds)))
-    if interp.types:
+    # types are alternatives, unless the question puts them together: then each must apply
+    for n, group in enumerate([[t] for t in interp.types] if interp.all_types else [interp.types] if interp.types else []):
         params = {}
         out.append(rowid_clause(
             "select rt.record from record_types rt join type_closure tc on tc.descendant = rt.type"
-            f" where tc.ancestor in ({_in('t', [t['id'] for t in interp.types], params)})",
-            params, " or ".join(t["name"] for t in interp.types)))
+            f" where tc.ancestor in ({_in(f't{n}_', [t['id'] for t in group], params)})",
+            params, " or ".join(t["name"] for t in group)))
     if interp.entities:
         params = {}
         out.append(rowid_clause(
@@ -103,6 +104,8 @@ def clauses(interp: Interpretation) -> list[Clause]:
                          f" and (min(d.end, :p{n}e) - max(d.start, :p{n}s) + 1) * 2 >= d.end - d.start + 1)")
         out.append(rowid_clause(f"select d.record from record_dates d where {' or '.join(parts)}",
                                 params, " or ".join(p.text for p in interp.periods)))
+    if interp.topic_words:
+        out.append(text_clause(interp.topic_words, any_of=True))
     return out
 
 

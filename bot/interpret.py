@@ -28,7 +28,8 @@ KIND_MEMBERS = {"country": ("country",), "legislature": ("legislature", "chamber
 STAGE_WORDS = {"fail": "failed", "reject": "failed", "enact": "enacted", "introduc": "introduced",
                "propos": "introduced", "pending": "pending"}
 ACTING_WORDS = frozenset("do did does done doing say said says take took taken respond responded "
-                         "react reacted announce announced act acted".split())
+                         "react reacted announce announced act acted action actions measure measures "
+                         "step steps response responses".split())
 OBJECT_WORDS = frozenset("on against about regarding targeting concerning toward towards over with".split())
 
 _INTENTS = [
@@ -50,6 +51,8 @@ class Interpretation:
     acting_only: bool = False
     kinds: list[str] = field(default_factory=list)
     types: list[dict] = field(default_factory=list)      # {id, name, text, how}
+    all_types: bool = False  # "demanded an investigation": every type applies, not any of them
+    topic_words: list[str] = field(default_factory=list)  # records must use one of these words
     entities: list[dict] = field(default_factory=list)
     stages: list[str] = field(default_factory=list)
     periods: list[Period] = field(default_factory=list)
@@ -116,6 +119,17 @@ def _is_name(toks: list[Token], n: int, interp: Interpretation) -> bool:
     ("sanctions by Austria"), or, as the first word, close to a known name ("Austria sanctions")."""
     first = next(i for i, x in enumerate(toks) if not x.stop)
     return toks[n].text[:1].isupper() and (n != first or bool(interp.suggestions))
+
+
+def _listed(text: str, spans: list[str]) -> bool:
+    """Whether phrases are listed as alternatives ("sanctions and import bans", "bans, freezes")
+    rather than describing one thing together ("demanded an investigation")."""
+    found = sorted((text.find(s), s) for s in spans if s in text)
+    for (a, first), (b, _) in zip(found, found[1:]):
+        between = text[a + len(first):b].casefold()
+        if not re.search(r"\band\b|\bor\b|,|&|/", between):
+            return False
+    return True
 
 
 def _after_topic_word(toks: list[Token], n: int, used: list[bool]) -> bool:
@@ -198,6 +212,9 @@ class Interpreter:
                 a["object"] = False
         if _COMPARE.search(fold(text)) and len(interp.actors) >= 2:
             interp.intent = "compare"
+        for bucket in (interp.actors, interp.types, interp.entities):  # in the question's order
+            bucket.sort(key=lambda item: text.find(item["text"]))
+        interp.all_types = len(interp.types) > 1 and not _listed(text, [t["text"] for t in interp.types])
         if interp.intent == "count":  # "how many countries…": what is counted, not who may count
             interp.kinds = []
         return interp

@@ -49,8 +49,11 @@ class Lexicon:
         self._strings = list(by_string)
         self._owners = [sorted(by_string[s], key=lambda n: PRIORITY[n.category]) for s in self._strings]
         self.names_by_target: dict[tuple[str, str], str] = {}
+        self.words_by_type: dict[str, list[str]] = defaultdict(list)   # one-word synonyms, for search
         for key, category, target, name in rows:
             self.names_by_target.setdefault((category, target), name)
+            if category == "type" and " " not in name.strip() and name.lower() not in self.words_by_type[target]:
+                self.words_by_type[target].append(name.lower())
 
     @classmethod
     def from_db(cls, conn: sqlite3.Connection) -> "Lexicon":

@@ -20,6 +20,9 @@ CASES = [
     ("what happened in late 2020", {"Japan#5"}, set()),
     ("what did civil society do", {"Civil society#1", "Civil society#9"}, {"Canada#1"}),
     ("European Parliament", {"Multilateral Action#7", "Multilateral Action#11"}, {"Multilateral Action#9"}),
+    ("who demanded an international investigation", {"Multilateral Action#5", "Civil society#4"}, {"Canada#1"}),
+    ("genocide recognition resolutions", {"Canada#2", "Netherlands#1"}, {"United States#5", "Canada#4"}),
+    ("EU actions", {"Multilateral Action#9"}, {"Italy#1", "Canada#1"}),
 ]
 
 

@@ -37,6 +37,10 @@ CASES = [
                                                  "intent": "which"}),
     ("asylum and refugees", {"types": ["asylum"]}),
     ("visa bans", {"types": ["visa-bans"]}),
+    ("sanctions and import bans", {"types": ["sanctions", "import-bans"], "all_types": False}),
+    ("visa bans, asset freezes", {"all_types": False}),
+    ("genocide recognition resolutions", {"all_types": True}),
+    ("Canadian actions", {"actors": ["canada"], "acting_only": True}),
     # entities, including ones with a year in their name
     ("Beijing 2022 Olympics", {"entities": ["beijing-2022-olympics"], "periods": 0}),
     ("Hikvision", {"actors": ["hikvision"]}),
@@ -77,6 +81,7 @@ def test_interpretation(engine, question, want):
         "terms": lambda: got.terms,
         "unknown": lambda: got.unknown,
         "objects": lambda: [a["id"] for a in got.actors if a["object"]],
+        "all_types": lambda: got.all_types,
     }
     for key, expected in want.items():
         if key == "suggestions_include":
