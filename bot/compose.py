@@ -100,6 +100,8 @@ def which_answer(interp: Interpretation, records: list[dict], total: int, descri
                 label = f"{name} ({NOT_DONE[rec['stage']]})"
                 tried.setdefault(f"{key}:{label}", (label, marks))
     noun = KIND_NOUNS.get(interp.kinds[0], "actors") if len(interp.kinds) == 1 else "actors"
+    if len(who) == 1:
+        noun = {"countries": "country", "companies": "company"}.get(noun, noun[:-1])
     descriptions = [d for d in descriptions if not d.startswith("by ")]  # "countries" says it already
     head = f"{len(who)} {noun}{_describe(descriptions)}: {_names(who)}." if who else f"No {noun} found{_describe(descriptions)}."
     notes = [f"Not done, or not yet: {_names(tried)}."] if tried else []
