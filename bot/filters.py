@@ -47,13 +47,13 @@ def actor_clause(ids: list[str], roles: tuple[str, ...], prefix: str, label: str
 
 
 def subject_roles(interp: Interpretation) -> tuple[str, ...]:
-    """What the actor did ("what did X do"); everything about it when the question is only
-    its name ("Hikvision"); otherwise any part it took, but not a passing mention."""
+    """What the actor did ("what did X do"); everything that names it when the question is only
+    the name of something that never acts itself ("Hikvision"); otherwise any part it took, but
+    not a passing mention."""
     if interp.acting_only:
         return ACTING_ROLES
-    if not (interp.types or interp.entities or interp.kinds or interp.stages or interp.periods or interp.terms):
-        return ALL_ROLES
-    return LINK_ROLES
+    bare = not (interp.types or interp.entities or interp.kinds or interp.stages or interp.periods or interp.terms)
+    return ALL_ROLES if bare and interp.mentions else LINK_ROLES
 
 
 def clauses(interp: Interpretation) -> list[Clause]:

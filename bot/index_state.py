@@ -65,7 +65,10 @@ class IndexState:
         canonical.update({("entity", k): v for k, v in self.entities.items()})
         self.lexicon = Lexicon.from_db(conn)
         self.vocab = Vocabulary(conn, self.n_records)
-        self.interpreter = Interpreter(self.lexicon, self.vocab, canonical)
+        acting = {a for (a,) in conn.execute(
+            "select distinct c.ancestor from record_actors ra join actor_closure c on c.descendant = ra.actor"
+            " where ra.role in ('acted', 'joined')")}
+        self.interpreter = Interpreter(self.lexicon, self.vocab, canonical, acting)
 
     def view(self, row: dict) -> dict:
         """A `records` row as the dict answers, JSON and the Discord pages use."""

@@ -52,6 +52,7 @@ class Interpretation:
     kinds: list[str] = field(default_factory=list)
     types: list[dict] = field(default_factory=list)      # {id, name, text, how}
     all_types: bool = False  # "demanded an investigation": every type applies, not any of them
+    mentions: bool = False   # a bare name of something only acted upon ("Hikvision"): mentions count
     topic_words: list[str] = field(default_factory=list)  # records must use one of these words
     entities: list[dict] = field(default_factory=list)
     stages: list[str] = field(default_factory=list)
@@ -145,10 +146,11 @@ def _after_topic_word(toks: list[Token], n: int, used: list[bool]) -> bool:
 
 class Interpreter:
     def __init__(self, lexicon: Lexicon, vocab: Vocabulary | None = None,
-                 canonical: dict[tuple[str, str], str] | None = None):
+                 canonical: dict[tuple[str, str], str] | None = None, acting: set[str] | None = None):
         self.lex = lexicon
         self.vocab = vocab
         self.canonical = canonical or {}   # (category, id) -> display name
+        self.acting = acting               # actors that act in some record (themselves or by a part)
 
     def _name(self, n: Name) -> Name:
         return Name(n.category, n.target, self.canonical.get((n.category, n.target), n.name))
@@ -206,6 +208,9 @@ class Interpreter:
                     elif _after_topic_word(toks, n, used):
                         interp.unknown_topic.append(t.text)
         interp.acting_only = bool(interp.actors) and any(t.norm in ACTING_WORDS for t in toks)
+        # "European Union" alone means what the EU took part in; "Hikvision" alone, which never
+        # acts, means every record that names it
+        interp.mentions = self.acting is not None and not any(a["id"] in self.acting for a in interp.actors)
         subjects = [a for a in interp.actors if not a["object"]]
         if interp.actors and not subjects:      # "sanctions on XPCC": XPCC is the only actor asked
             for a in interp.actors:
