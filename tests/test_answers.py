@@ -23,6 +23,8 @@ CASES = [
     ("who demanded an international investigation", {"Multilateral Action#5", "Civil society#4"}, {"Canada#1"}),
     ("genocide recognition resolutions", {"Canada#2", "Netherlands#1"}, {"United States#5", "Canada#4"}),
     ("EU actions", {"Multilateral Action#9"}, {"Italy#1", "Canada#1"}),
+    ("European Union", {"Multilateral Action#9", "Multilateral Action#7"}, {"Canada#1", "United Kingdom#4"}),
+    ("XPCC", {"United States#3", "United States#13"}, set()),    # never acts: mentions count
 ]
 
 
