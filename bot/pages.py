@@ -238,6 +238,7 @@ def help_page() -> dict:
             "`/ask question` — answer a question",
             "`/actor name` — everything a country, body or organisation did, newest first",
             "`/search` — filter by actor, type of action, year or years, and words",
+            "`/timeline`, `/stats` — the same records as a picture",
             "`/about` — the data and its source",
         ]), "inline": False},
         {"name": "In channels", "value": "Mention the bot with your question, or ask in a channel the "
