@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .answer import (EXAMPLES, Answer, Citations, Line, chronological, record_line, relevant_figures,
                      short_date)
-from .interpret import Interpretation
+from .interpret import KIND_MEMBERS, Interpretation
 
 
 def _describe(descriptions: list[str]) -> str:
@@ -39,7 +39,8 @@ def count_answer(interp: Interpretation, records: list[dict], total: int, descri
     lines = []
     for rec, fig in figures:
         label = fig["label"] or fig["unit"]
-        lines.append(Line(f"The source gives {fig['value']:,} {label} ({short_date(rec)})", cites.mark(rec), rec["id"]))
+        said = label if str(fig["value"]) in label else f"{fig['value']:,} {label}"  # "more than 60 …" says it
+        lines.append(Line(f"The source gives {said} ({short_date(rec)})", cites.mark(rec), rec["id"]))
     head = f"{_plural(total, 'record')} match{_describe(descriptions)}."
     groups = ([("Figures from the source", lines)] if lines else []) + chronological(records, cites)
     return Answer(interp.question, "count", head, groups, cites.notes, records, total, interp)
@@ -49,11 +50,16 @@ KIND_NOUNS = {"country": "countries", "legislature": "parliaments", "company": "
               "civil-society": "organisations"}
 
 
-def _who_key(rec: dict, kinds: list[str]) -> list[tuple[str, str]]:
+def _who_key(rec: dict, kinds: list[str], targeted: bool = False) -> list[tuple[str, str]]:
     """Who to name for a record: the country when countries are asked for, the body itself when
-    another kind is ("which parliaments"), else the country, or the organisation itself."""
+    another kind is ("which parliaments"), else the country, or the organisation itself. When the
+    kind was acted upon ("which companies were sanctioned"), the targets of that kind."""
     out = []
     for a in rec["actors"]:
+        if targeted:
+            if a["role"] == "target" and a["kind"] in {k for kind in kinds for k in KIND_MEMBERS[kind]}:
+                out.append((a["id"], a["name"]))
+            continue
         if a["role"] not in ("acted", "joined"):
             continue
         if "country" in kinds:
@@ -66,11 +72,12 @@ def _who_key(rec: dict, kinds: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-def _who_list(records: list[dict], cites: Citations, kinds: list[str]) -> dict[str, tuple[str, list[int]]]:
+def _who_list(records: list[dict], cites: Citations, kinds: list[str],
+              targeted: bool = False) -> dict[str, tuple[str, list[int]]]:
     who: dict[str, tuple[str, list[int]]] = {}
     for rec in sorted(records, key=lambda r: (r.get("date") or {}).get("sort") or 10**7):
         marks = cites.mark(rec)
-        for key, name in _who_key(rec, kinds):
+        for key, name in _who_key(rec, kinds, targeted):
             who.setdefault(key, (name, []))
             who[key][1].extend(m for m in marks if m not in who[key][1])
     return who
@@ -90,12 +97,12 @@ def which_answer(interp: Interpretation, records: list[dict], total: int, descri
     cites = Citations()
     asked = set(interp.stages)
     done = [r for r in records if r.get("stage") not in NOT_DONE or r.get("stage") in asked]
-    who = _who_list(done, cites, interp.kinds)
+    who = _who_list(done, cites, interp.kinds, interp.kinds_targeted)
     tried: dict[str, tuple[str, list[int]]] = {}
     for rec in records:
         if rec in done:
             continue
-        for key, (name, marks) in _who_list([rec], cites, interp.kinds).items():
+        for key, (name, marks) in _who_list([rec], cites, interp.kinds, interp.kinds_targeted).items():
             if key not in who:
                 label = f"{name} ({NOT_DONE[rec['stage']]})"
                 tried.setdefault(f"{key}:{label}", (label, marks))

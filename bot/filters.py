@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .dataset import ACTING_ROLES, LINK_ROLES, ROLES as ALL_ROLES
+
+TARGET_ROLES = ("target",)
 from .interpret import KIND_MEMBERS, Interpretation
 
 
@@ -74,7 +76,8 @@ def clauses(interp: Interpretation) -> list[Clause]:
         # set to intersect it with a small one cost 150 ms at 100,000 records
         out.append(Clause(
             "exists (select 1 from record_actors ra join actors a on a.id = ra.actor where ra.record = r.rowid"
-            f" and ra.role in ('acted', 'joined') and (a.kind in ({_in('k', kinds, params)}){country}))",
+            f" and ra.role in ({_in('kr', list(TARGET_ROLES if interp.kinds_targeted else ACTING_ROLES), params)})"
+            f" and (a.kind in ({_in('k', kinds, params)}){country}))",
             params, "by " + " or ".join(interp.kinds)))
     # types are alternatives, unless the question puts them together: then each must apply
     for n, group in enumerate([[t] for t in interp.types] if interp.all_types else [interp.types] if interp.types else []):

@@ -40,6 +40,7 @@ _INTENTS = [
     ("which", re.compile(r"^\W*(?:which|what)\s+(?:\w+\s+)?(?:countries|nations|governments|parliaments|"
                          r"legislatures|organi[sz]ations|groups|companies|bodies|actors|states|ngos)\b|\bwho\b")),
 ]
+_PASSIVE = re.compile(r"\b(?:were|was|been|being|are|is|got|get)\s+(?:\w+ly\s+)?\w+(?:ed|en)\b")
 _COMPARE = re.compile(r"\b(?:compare|comparison|versus|vs|differ|difference|differences)\b")
 
 
@@ -53,6 +54,7 @@ class Interpretation:
     types: list[dict] = field(default_factory=list)      # {id, name, text, how}
     all_types: bool = False  # "demanded an investigation": every type applies, not any of them
     mentions: bool = False   # a bare name of something only acted upon ("Hikvision"): mentions count
+    kinds_targeted: bool = False  # "which companies were sanctioned": the kind is what was acted upon
     topic_words: list[str] = field(default_factory=list)  # records must use one of these words
     entities: list[dict] = field(default_factory=list)
     stages: list[str] = field(default_factory=list)
@@ -220,6 +222,7 @@ class Interpreter:
         for bucket in (interp.actors, interp.types, interp.entities):  # in the question's order
             bucket.sort(key=lambda item: text.find(item["text"]))
         interp.all_types = len(interp.types) > 1 and not _listed(text, [t["text"] for t in interp.types])
+        interp.kinds_targeted = bool(interp.kinds) and bool(_PASSIVE.search(fold(text)))
         if interp.intent == "count":  # "how many countries…": what is counted, not who may count
             interp.kinds = []
         return interp
@@ -245,6 +248,8 @@ class Interpreter:
         for n, t in enumerate(toks):
             if used[n]:
                 continue
+            if _after_topic_word(toks, n, used):
+                continue  # "what did UN experts say about companies": a topic, not who acted
             for kind, stems in KIND_WORDS.items():
                 if t.stem in stems and kind not in interp.kinds:
                     interp.kinds.append(kind)

@@ -136,3 +136,16 @@ def test_an_actor_that_acted_in_no_record_gets_the_records_that_involve_it(engin
 ])
 def test_unknown_filler_words_do_not_empty_an_answer(engine, question, passage):
     assert passage in passages(engine.answer(question))
+
+
+def test_which_kind_was_acted_upon(engine):
+    a = engine.answer("which companies were sanctioned")
+    assert a.kind == "which" and a.headline.startswith("1 company") and "Hoshine" in a.headline
+    assert engine.interpret("which companies were sanctioned").kinds_targeted
+    assert not engine.interpret("which countries imposed sanctions").kinds_targeted
+
+
+def test_a_kind_word_after_about_is_a_topic(engine):
+    got = engine.interpret("what did UN experts say about companies")
+    assert got.kinds == [] and got.terms == ["companies"]
+    assert passages(engine.answer("what did UN experts say about companies")) == {"Multilateral Action#8"}
