@@ -27,6 +27,10 @@ ORDER_LIMIT = 5  # "latest"/"earliest" answers show this many records
 RANK_MIN_DF, RANK_SHARE = 500, 0.02
 
 
+def _params(cl: list[Clause]) -> dict:
+    return {k: v for c in cl for k, v in c.params.items()}
+
+
 def _rowid_sets(cl: list[Clause]) -> tuple[list[str], list[str]]:
     """The subqueries of the clauses that are sets of record ids, and the other clauses' SQL."""
     return [c.subquery for c in cl if c.subquery], [c.sql for c in cl if not c.subquery]
@@ -189,9 +193,7 @@ class Engine:
         return text_clause(kept or terms, any_of=len(kept) > 1)
 
     def _where(self, cl: list[Clause]) -> tuple[str, dict]:
-        params: dict = {}
-        for c in cl:
-            params.update(c.params)
+        params = _params(cl)
         sets, rest = _rowid_sets(cl)
         if len(sets) > 1:  # one intersected set: SQLite would otherwise probe records once per id of the first
             rest = [f"r.rowid in ({' intersect '.join(sets)})"] + rest
@@ -201,12 +203,9 @@ class Engine:
 
     def _count(self, cl: list[Clause]) -> int:
         sets, rest = _rowid_sets(cl)
-        params: dict = {}
-        for c in cl:
-            params.update(c.params)
         if sets and not rest:  # counted from the link tables alone, never reading a record
             body = " intersect ".join(sets) if len(sets) > 1 else f"select distinct * from ({sets[0]})"
-            return self.conn().execute(f"select count(*) from ({body})", params).fetchone()[0]
+            return self.conn().execute(f"select count(*) from ({body})", _params(cl)).fetchone()[0]
         where, params = self._where(cl)
         return self.conn().execute(f"select count(*) from record_order r where {where}", params).fetchone()[0]
 
