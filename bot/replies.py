@@ -66,13 +66,15 @@ async def run_engine(interaction: discord.Interaction, fn: Callable[..., Any], *
         client.engine_calls -= 1  # type: ignore[attr-defined]
 
 
-async def _send(interaction: discord.Interaction, embed: discord.Embed, *, ephemeral: bool,
-                view: discord.ui.View | None = None) -> discord.Message | None:
+async def send_embed(interaction: discord.Interaction, embed: discord.Embed, *, ephemeral: bool,
+                view: discord.ui.View | None = None, file: discord.File | None = None) -> discord.Message | None:
     """Respond, or follow up when already acknowledged (replacing a public "thinking" message
     when the reply must be ephemeral)."""
     kwargs: dict[str, Any] = {"embed": embed, "ephemeral": ephemeral}
     if view is not None:
         kwargs["view"] = view
+    if file is not None:
+        kwargs["file"] = file
     if not interaction.response.is_done():
         response = await interaction.response.send_message(**kwargs)
         resource = response.resource
@@ -97,7 +99,7 @@ async def send_answer(interaction: discord.Interaction, answer: Answer, command:
         timeout = min(interaction.client.settings.page_timeout_seconds, INTERACTION_TOKEN_LIFETIME)
         view = PageView(pages, answer, interaction.user.id, timeout=timeout)
         view = None if view.empty else view
-    message = await _send(interaction, to_embed(pages[0]), ephemeral=ephemeral, view=view)
+    message = await send_embed(interaction, to_embed(pages[0]), ephemeral=ephemeral, view=view)
     if view is not None:
         view.message = message
         if message is not None:
@@ -107,7 +109,7 @@ async def send_answer(interaction: discord.Interaction, answer: Answer, command:
 
 async def send_notice(interaction: discord.Interaction, text: str, command: str, *, title: str = "") -> None:
     """A short ephemeral message (hints, "did you mean", errors); ``text`` is ours, not escaped."""
-    await _send(interaction, to_embed(message_page(text, title), notice=True), ephemeral=True)
+    await send_embed(interaction, to_embed(message_page(text, title), notice=True), ephemeral=True)
     log_interaction(interaction, command, 0, "notice")
 
 

@@ -12,7 +12,7 @@ from bot.charts import stats_chart, timeline_chart
 from bot.lookup import UnknownName
 from bot.embeds import to_embed
 from bot.pages import DESCRIPTION_MAX, TITLE_MAX, clip, escape
-from bot.replies import choices, log_interaction, run_engine, send_notice
+from bot.replies import choices, log_interaction, run_engine, send_embed, send_notice
 from bot.timeline import EmptyChart
 
 Year = app_commands.Range[int, 1900, 2100]
@@ -23,10 +23,7 @@ async def send_chart(interaction: discord.Interaction, chart, title: str, comman
     embed = to_embed(page)
     embed.set_image(url="attachment://chart.png")
     file = discord.File(io.BytesIO(chart.png), filename="chart.png", description=clip(title, 1024))
-    if interaction.response.is_done():
-        await interaction.followup.send(embed=embed, file=file)
-    else:
-        await interaction.response.send_message(embed=embed, file=file)
+    await send_embed(interaction, embed, ephemeral=False, file=file)
     log_interaction(interaction, command, count, "chart")
 
 
