@@ -12,6 +12,8 @@ import secrets
 from typing import Any, Awaitable, Callable
 
 import discord
+from discord import app_commands
+from discord.ext import commands
 
 from .dataset import MAX_SUMMARY, MAX_TITLE
 from .embeds import to_embed
@@ -33,6 +35,17 @@ FORM = (("title", "Title", f"One line in our own words, at most {MAX_TITLE} char
         ("types", "Types of action", "Comma-separated, e.g. sanctions, statements", False, True, 300),
         ("summary", "Summary", f"What the source says, in our own words, at most {MAX_SUMMARY} characters", True, True,
          MAX_SUMMARY))
+
+
+Reason = app_commands.Range[str, 1, 300]
+
+
+class ModeratorCog(commands.GroupCog):
+    """A moderators' command group; the bot holds the one Store every change goes through."""
+
+    def __init__(self, bot: commands.Bot):
+        self.bot, self.store = bot, bot.store  # type: ignore[attr-defined]
+        super().__init__()
 
 
 def who(user: discord.abc.User) -> str:

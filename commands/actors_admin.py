@@ -15,14 +15,13 @@ from discord.ext import commands
 from bot import lookup
 from bot.dataset import ACTOR_KINDS
 from bot.moderation_pages import history_page
-from bot.moderation_views import actor_autocomplete, propose_and_confirm, refuse, send_ephemeral, undo_now
+from bot.moderation_views import ModeratorCog, Reason, actor_autocomplete, propose_and_confirm, refuse, send_ephemeral, undo_now
 from bot.replies import log_interaction
 from bot.record_form import field_error
 from bot.store import ChangeRefused, revision
 
 from .checks import moderator_only
 
-Reason = app_commands.Range[str, 1, 300]
 
 
 def _actor_id(engine, typed: str, field: str) -> str:
@@ -33,11 +32,7 @@ def _actor_id(engine, typed: str, field: str) -> str:
 
 
 @moderator_only()
-class ActorsAdmin(commands.GroupCog, group_name="actors", group_description="Moderators: add actors and aliases"):
-    def __init__(self, bot: commands.Bot):
-        self.bot, self.store = bot, bot.store  # type: ignore[attr-defined]
-        super().__init__()
-
+class ActorsAdmin(ModeratorCog, group_name="actors", group_description="Moderators: add actors and aliases"):
     @app_commands.command(description="Add an actor (a country, body, organisation…), after a preview")
     @app_commands.rename(actor_id="id")
     @app_commands.describe(actor_id="Lower-case id, a-z 0-9 and -, e.g. new-zealand", name="The name a reader sees",

@@ -16,7 +16,7 @@ from discord.ext import commands
 
 from bot.index import DataError
 from bot.moderation_pages import import_preview_page, notice_page, reload_page
-from bot.moderation_views import ask_to_confirm, defer, refuse, send_ephemeral, who
+from bot.moderation_views import ModeratorCog, ask_to_confirm, defer, refuse, send_ephemeral, who
 from bot.record_form import field_error
 from bot.replies import log_interaction
 from bot.store import ChangeRefused
@@ -38,11 +38,7 @@ def reload_status(engine) -> tuple[dict | None, list | None, bool]:
 
 
 @moderator_only()
-class DataAdmin(commands.GroupCog, group_name="data", group_description="Moderators: export, import, reload the data"):
-    def __init__(self, bot: commands.Bot):
-        self.bot, self.store = bot, bot.store  # type: ignore[attr-defined]
-        super().__init__()
-
+class DataAdmin(ModeratorCog, group_name="data", group_description="Moderators: export, import, reload the data"):
     @app_commands.command(description="Every record as one YAML file, to edit and import again")
     @moderator_only()
     async def export(self, interaction: discord.Interaction) -> None:

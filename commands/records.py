@@ -13,8 +13,8 @@ from discord.ext import commands
 
 from bot.dataset import STAGES
 from bot.moderation_pages import history_page, record_page
-from bot.moderation_views import (RecordModal, propose_and_confirm, record_autocomplete, refuse, section_autocomplete,
-                                  send_ephemeral, undo_now)
+from bot.moderation_views import (ModeratorCog, Reason, RecordModal, propose_and_confirm, record_autocomplete,
+                                   refuse, section_autocomplete, send_ephemeral, undo_now)
 from bot.record_form import NO_STAGE, apply_form, apply_options, form_values, new_record
 from bot.replies import log_interaction
 from bot.store import ChangeRefused, revision
@@ -22,15 +22,10 @@ from bot.store import ChangeRefused, revision
 from .checks import moderator_only
 
 RecordId = app_commands.Range[str, 1, 80]
-Reason = app_commands.Range[str, 1, 300]
 
 
 @moderator_only()
-class Records(commands.GroupCog, group_name="record", group_description="Moderators: add, edit, remove, undo records"):
-    def __init__(self, bot: commands.Bot):
-        self.bot, self.store = bot, bot.store  # type: ignore[attr-defined]
-        super().__init__()
-
+class Records(ModeratorCog, group_name="record", group_description="Moderators: add, edit, remove, undo records"):
     @app_commands.command(description="Add a record: a form for its text, then a preview to confirm")
     @app_commands.rename(record_id="id")
     @app_commands.describe(section="The source section it cites (autocompletes)", item="Bullet number in that section",
