@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -108,6 +109,18 @@ def parse_date(value) -> DateValue | None:
     """A record's `date` field; None when the source gives no date."""
     if value is None or value == "":
         return None
+    if type(value) is str:
+        return _parse_text(value)
+    return _parse(value)
+
+
+@functools.lru_cache(maxsize=2**16)
+def _parse_text(value: str) -> DateValue:
+    # Large datasets repeat their dates, and a DateValue is frozen: one parse per distinct text.
+    return _parse(value)
+
+
+def _parse(value) -> DateValue | None:
     if isinstance(value, (list, tuple)):
         if not value:
             return None
