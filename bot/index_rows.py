@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import os
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
@@ -105,17 +106,19 @@ def _context():
     return multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
 
 
-def each_file(files: list[Path], vocab: tuple) -> Iterator[FileRows]:
-    """FileRows per file, in order; in worker processes when there is much to parse."""
+@contextmanager
+def each_file(files: list[Path], vocab: tuple) -> Iterator[Iterator[FileRows]]:
+    """FileRows per file, in order; in worker processes when there is much to parse. The
+    workers start at once, so they parse while the caller prepares the database."""
     size = sum(p.stat().st_size for p in files)
     workers = min(os.cpu_count() or 1, len(files))
     if size < PARALLEL_BYTES or workers < 2:
         prev = _vocab
         _init(vocab)
         try:
-            yield from map(file_rows, files)
+            yield map(file_rows, files)
         finally:
             _init(prev)
         return
     with _context().Pool(workers, initializer=_init_worker, initargs=(vocab,)) as pool:
-        yield from pool.imap(file_rows, files)
+        yield pool.imap(file_rows, files)

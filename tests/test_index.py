@@ -7,6 +7,8 @@ import sqlite3
 
 import pytest
 
+from bot import index as index_mod
+from bot import index_rows
 from bot.engine import Engine
 from bot.index import DataError, build, ensure_index, is_fresh, read_meta
 
@@ -24,6 +26,34 @@ def test_build_is_idempotent(data_copy, tmp_path):
     assert first == second and dump1 == dump2
     assert _rows(db, "records") == first["records"]
     assert _rows(db, "records_fts") == first["records"]
+
+
+def _dump(db):
+    """Every row, with the full-text index as its terms: batches lay out its segments differently."""
+    conn = sqlite3.connect(db)
+    conn.execute("create virtual table temp.v using fts5vocab(main, records_fts, 'instance')")
+    rows = [l for l in conn.iterdump() if "meta" not in l and "records_fts_data" not in l and "records_fts_idx" not in l]
+    return "\n".join(rows + [repr(r) for r in conn.execute("select * from v order by 1, 2, 3, 4")])
+
+
+def test_worker_processes_build_the_same_index(data_copy, tmp_path, monkeypatch):
+    serial = tmp_path / "serial.db"
+    build(data_copy, serial)
+    monkeypatch.setattr(index_rows, "PARALLEL_BYTES", 0)   # the shipped data is far below it
+    monkeypatch.setattr(index_mod, "FTS_BATCH", 7)          # and several full-text batches
+    parallel = tmp_path / "parallel.db"
+    build(data_copy, parallel)
+    assert _dump(parallel) == _dump(serial)
+
+
+def test_worker_processes_stop_at_bad_data_and_name_it(data_copy, tmp_path, monkeypatch):
+    monkeypatch.setattr(index_rows, "PARALLEL_BYTES", 0)
+    p = data_copy / "records/canada.yaml"
+    p.write_text(p.read_text(encoding="utf-8").replace("types: [", "types: [no-such-type, ", 1), encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        build(data_copy, tmp_path / "i.db")
+    assert re.search(r"records/canada.yaml:\d+: unknown type 'no-such-type'", str(exc.value))
+    assert not (tmp_path / "i.db").exists() and not list(tmp_path.glob(".*.tmp"))
 
 
 def test_ensure_builds_once_then_only_when_changed(data_copy, tmp_path):
