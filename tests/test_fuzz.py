@@ -23,3 +23,12 @@ def test_question_shaped_text(engine, text):
     a = engine.answer(text)
     assert a.text
     a.to_json()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x7f), max_size=200) | st.text(max_size=100))
+def test_words_split_like_the_word_regex(text):
+    """words() splits ASCII without the regex; it must cut exactly where \\w+ does."""
+    from bot.text import _WORD, fold, words
+
+    assert words(text) == _WORD.findall(fold(text))
