@@ -127,7 +127,6 @@ class _Unusual(Exception):
 
 _SCALAR_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("bool", "int", "float", "null", "timestamp")}
 _MAX_DEPTH = 100
-_NO_KEY = object()
 
 
 def _plain(loader, value: str):
@@ -144,66 +143,66 @@ def _from_events(loader):
     """The same values as _build, straight from the C parser's events. PyYAML's C composer turns
     each event into a node first, which costs twice the parse itself on 100,000 records."""
     get = loader.get_event
+    # Plain scalars repeat (keys, ids, roles) and resolve to immutable values: resolve each once.
+    plain: dict = {}
+
+    def scalar(ev):
+        if ev.anchor is not None:
+            raise _Unusual
+        implicit = ev.implicit
+        if implicit[0]:
+            value = ev.value
+            if value not in plain:
+                plain[value] = _plain(loader, value)
+            return plain[value]
+        if implicit[1]:
+            return ev.value
+        raise _Unusual                                      # an explicit tag
+
+    def collection(ev, depth: int):
+        t = type(ev)
+        if ev.anchor is not None or ev.tag is not None or depth > _MAX_DEPTH:
+            raise _Unusual
+        if t is MappingStartEvent:
+            d = LDict()
+            d.line = ev.start_mark.line + 1
+            key_lines = d.key_lines = {}
+            d.duplicate_keys = []
+            while True:
+                ev = get()
+                t = type(ev)
+                if t is MappingEndEvent:
+                    return d
+                if t is not ScalarEvent:
+                    raise _Unusual                          # a complex key, an alias
+                key, line = scalar(ev), ev.start_mark.line + 1
+                ev = get()
+                value = scalar(ev) if type(ev) is ScalarEvent else collection(ev, depth + 1)
+                if key in d:
+                    d.duplicate_keys.append((key, line))
+                d[key] = value
+                key_lines[key] = line
+        if t is SequenceStartEvent:
+            out = []
+            while True:
+                ev = get()
+                t = type(ev)
+                if t is ScalarEvent:
+                    out.append(scalar(ev))
+                elif t is SequenceEndEvent:
+                    return out
+                else:
+                    out.append(collection(ev, depth + 1))
+        raise _Unusual                                      # an alias
+
     get()                                                   # stream start
     if type(get()) is not DocumentStartEvent:
         return None                                         # an empty stream
-    # Plain scalars repeat (keys, ids, roles) and resolve to immutable values: resolve each once.
-    plain: dict = {}
-    stack: list = []
-    keys: list = []
-    while True:
-        ev = get()
-        t = type(ev)
-        if t is ScalarEvent:
-            if ev.anchor is not None:
-                raise _Unusual
-            implicit = ev.implicit
-            if implicit[0]:
-                value = ev.value
-                if value in plain:
-                    value = plain[value]
-                else:
-                    value = plain[value] = _plain(loader, value)
-            elif implicit[1]:
-                value = ev.value
-            else:
-                raise _Unusual                              # an explicit tag
-        elif t is MappingStartEvent or t is SequenceStartEvent:
-            if ev.anchor is not None or ev.tag is not None or len(stack) >= _MAX_DEPTH \
-                    or (keys and keys[-1] is _NO_KEY):
-                raise _Unusual
-            if t is MappingStartEvent:
-                d = LDict()
-                d.line = ev.start_mark.line + 1
-                d.key_lines, d.duplicate_keys = {}, []
-                stack.append(d)
-                keys.append(_NO_KEY)
-            else:
-                stack.append([])
-                keys.append(None)
-            continue
-        elif t is MappingEndEvent or t is SequenceEndEvent:
-            keys.pop()
-            value = stack.pop()
-        else:
-            raise _Unusual                                  # aliases
-        if not stack:
-            if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
-                raise _Unusual                              # more documents: the composer says so
-            return value
-        key = keys[-1]
-        if key is None:
-            stack[-1].append(value)
-        elif key is _NO_KEY:
-            keys[-1] = (value, ev.start_mark.line + 1)
-        else:
-            parent = stack[-1]
-            key, line = key
-            if key in parent:
-                parent.duplicate_keys.append((key, line))
-            parent[key] = value
-            parent.key_lines[key] = line
-            keys[-1] = _NO_KEY
+    ev = get()
+    value = scalar(ev) if type(ev) is ScalarEvent else collection(ev, 1)
+    if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
+        raise _Unusual                                      # more documents: the composer says so
+    return value
 
 
 def load_text(text: str, name: str):
