@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from .dataset import _Reader
+from .dates import DateValue
 from .schema import read_record
 from .text import stem, words
 
@@ -45,6 +46,26 @@ def _json(v) -> str:
 def _ids(ids: list[str]) -> str:
     """json.dumps of checked ids (ID_RE: nothing to escape), without the encoder."""
     return '["' + '", "'.join(ids) + '"]' if ids else "[]"
+
+
+def _links(links: list[tuple[str, str]]) -> str:
+    """json.dumps of (actor id, role) pairs: checked ids and known roles, nothing to escape."""
+    return "[" + ", ".join([f'["{a}", "{role}"]' for a, role in links]) + "]"
+
+
+_DATE_PARTS: dict[tuple[str, str], str] = {}
+
+
+def _date_parts(dv: DateValue) -> str:
+    """A date's parts as JSON, encoded once per distinct date: large datasets repeat their dates,
+    and a kind with its text names one date (see dates.parse_date)."""
+    key = (dv.kind, dv.text)
+    out = _DATE_PARTS.get(key)
+    if out is None:
+        out = _encode([{"precision": p.precision, "start": p.start, "end": p.end, "text": p.text} for p in dv.parts])
+        if len(_DATE_PARTS) < 2**16:
+            _DATE_PARTS[key] = out
+    return out
 
 
 _vocab: tuple | None = None   # (root, actors, types, entities, documents), set once per process
@@ -78,10 +99,9 @@ def file_rows(path: Path) -> FileRows:
         out.records.append((
             k, rec.id, rec.title, rec.summary, rec.body, rec.quote, keywords, rec.stage,
             dv.kind if dv else None, dv.text if dv else None, dv.sort_key if dv else None,
-            _encode([{"precision": p.precision, "start": p.start, "end": p.end, "text": p.text}
-                     for p in dv.parts]) if dv else None,
+            _date_parts(dv) if dv else None,
             _json(rec.votes), _json(rec.figures), _encode(rec.sources),
-            _ids(rec.types), _ids(rec.entities), _encode(rec.actors), rec.file, rec.line))
+            _ids(rec.types), _ids(rec.entities), _links(rec.actors), rec.file, rec.line))
         if dv:
             out.dates.extend((k, a, b) for a, b in dv.anchors)
         out.actors.extend((k, a, role) for a, role in rec.actors)

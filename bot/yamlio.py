@@ -175,9 +175,20 @@ def _from_events(loader):
                     return d
                 if t is not ScalarEvent:
                     raise _Unusual                          # a complex key, an alias
-                key, line = scalar(ev), ev.start_mark.line + 1
+                line = ev.start_mark.line + 1
+                # keys and values are most of the scalars: plain text is read here, without a call
+                key = ev.value
+                if not (ev.implicit[0] and key in plain and ev.anchor is None):
+                    key = scalar(ev)
+                else:
+                    key = plain[key]
                 ev = get()
-                value = scalar(ev) if type(ev) is ScalarEvent else collection(ev, depth + 1)
+                if type(ev) is not ScalarEvent:
+                    value = collection(ev, depth + 1)
+                elif ev.implicit[1] and ev.anchor is None:
+                    value = ev.value                        # quoted
+                else:
+                    value = scalar(ev)
                 if key in d:
                     d.duplicate_keys.append((key, line))
                 d[key] = value

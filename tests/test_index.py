@@ -1,6 +1,7 @@
 """The index: idempotent builds, rebuilt when data changes, untouched when data is bad."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -108,3 +109,10 @@ def test_schema_of_the_index(engine):
     tables = {r[0] for r in engine.conn().execute("select name from sqlite_master where type = 'table'")}
     assert {"records", "actors", "names", "record_actors", "types", "record_types", "entities",
             "record_dates", "records_fts", "meta"} <= tables
+
+
+@pytest.mark.parametrize("value", [[], ["canada"], ["canada", "eu", "us-congress"]])
+def test_ids_are_written_as_json_would(value):
+    assert index_rows._ids(value) == json.dumps(value)
+    links = [(v, role) for v, role in zip(value, ("acted", "target", "mentioned"))]
+    assert index_rows._links(links) == json.dumps(links)

@@ -53,6 +53,8 @@ CASES = [
     "- a\nb: c\n",
     "a: *nowhere\n",
     "a: !custom x\n",
+    "a: ! 123\nb: ! '123'\nc: !!str 123\n! k: v\n",
+    "&a k: v\n",
     "[" * 150 + "]" * 150,
     "a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 120)) + "  " * 120 + "end\n",
 ]
