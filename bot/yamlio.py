@@ -178,10 +178,10 @@ def _from_events(loader):
                 line = ev.start_mark.line + 1
                 # keys and values are most of the scalars: plain text is read here, without a call
                 key = ev.value
-                if not (ev.implicit[0] and key in plain and ev.anchor is None):
-                    key = scalar(ev)
+                if ev.implicit[0] and key in plain and ev.anchor is None:
+                    key = plain[key]                        # a plain key seen before
                 else:
-                    key = plain[key]
+                    key = scalar(ev)
                 ev = get()
                 if type(ev) is not ScalarEvent:
                     value = collection(ev, depth + 1)
