@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.engine import Engine  # noqa: E402
-from bot.filters import fts_query  # noqa: E402
+from bot.engine.engine import Engine  # noqa: E402
+from bot.engine.filters import fts_query  # noqa: E402
 from bot.text import words  # noqa: E402
 
 MIX = [

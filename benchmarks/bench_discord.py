@@ -21,12 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from bot.client import ResponsesBot, sync_commands  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.discord_endpoints import use_endpoints  # noqa: E402
-from bot.engine import Engine  # noqa: E402
-from bot.index import ensure_index  # noqa: E402
 from fakediscord import FakeDiscord, running_bot  # noqa: E402
+
+from bot.config import Settings  # noqa: E402
+from bot.discord_adapter.client import ResponsesBot, sync_commands  # noqa: E402
+from bot.discord_adapter.endpoints import use_endpoints  # noqa: E402
+from bot.engine.engine import Engine  # noqa: E402
+from bot.index.build import ensure_index  # noqa: E402
 
 QUESTIONS = ["what did Canada do", "sanctions in 2021", "which countries recognized the genocide",
              "how many sanctions has the US imposed", "Hikvision", "what happened in March 2021?",

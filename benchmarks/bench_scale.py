@@ -69,7 +69,7 @@ def questions(conn) -> tuple[list[tuple[str, str]], list[str]]:
 
 
 def child_build(data: Path, db: Path) -> dict:
-    from bot import index
+    from bot.index import build as index
 
     db.unlink(missing_ok=True)
     t = time.perf_counter()
@@ -79,8 +79,8 @@ def child_build(data: Path, db: Path) -> dict:
 
 
 def child_serve(data: Path, db: Path, reps: int, bm25_reps: int) -> dict:
-    from bot.engine import Engine
-    from bot.lookup import actor_choices
+    from bot.engine.engine import Engine
+    from bot.engine.names import actor_choices
 
     t = time.perf_counter()
     engine = Engine(data, db)

@@ -17,9 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))  # the same 1,000 synthetic records the tests draw
 
-from bot.engine import Engine  # noqa: E402
-from bot.timeline import render_stats, render_timeline  # noqa: E402
 from test_timeline import synthetic  # noqa: E402
+
+from bot.engine.engine import Engine  # noqa: E402
+from bot.pictures.draw import render_stats, render_timeline  # noqa: E402
 
 
 def timed(fn, runs: int) -> tuple[float, float, int]:

@@ -24,7 +24,7 @@ _CHILD = """
 import resource, sys, time
 from pathlib import Path
 sys.path.insert(0, '.')
-from bot import index
+from bot.index import build as index
 db = Path(sys.argv[2]); db.unlink(missing_ok=True)
 t = time.perf_counter()
 index.build(Path(sys.argv[1]), db)

@@ -5,9 +5,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import lookup
-from bot.pages import escape, newest_first
-from bot.replies import choices, run_engine, send_answer, send_notice
+from bot.discord_adapter.answer_pages import escape, newest_first
+from bot.discord_adapter.replies import choices, run_engine, send_answer, send_notice
+from bot.engine import names as lookup
 
 
 def actor_answer(engine, typed: str):

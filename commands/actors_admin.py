@@ -12,16 +12,22 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import lookup
-from bot.dataset import ACTOR_KINDS
-from bot.moderation_pages import history_page
-from bot.moderation_views import ModeratorCog, Reason, actor_autocomplete, propose_and_confirm, refuse, send_ephemeral, undo_now
-from bot.replies import log_interaction
-from bot.record_form import field_error
-from bot.store import ChangeRefused, revision
-
-from .checks import moderator_only
-
+from bot.dataset.model import ACTOR_KINDS
+from bot.dataset.store import ChangeRefused, revision
+from bot.discord_adapter.checks import moderator_only
+from bot.discord_adapter.moderation_pages import history_page
+from bot.discord_adapter.moderation_views import (
+    ModeratorCog,
+    Reason,
+    actor_autocomplete,
+    propose_and_confirm,
+    refuse,
+    send_ephemeral,
+    undo_now,
+)
+from bot.discord_adapter.record_form import field_error
+from bot.discord_adapter.replies import log_interaction
+from bot.engine import names as lookup
 
 
 def _actor_id(engine, typed: str, field: str) -> str:

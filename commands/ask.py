@@ -5,7 +5,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.replies import run_engine, send_answer
+from bot.discord_adapter.replies import run_engine, send_answer
 
 
 class Ask(commands.Cog):

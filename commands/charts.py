@@ -7,13 +7,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import lookup
-from bot.charts import stats_chart, timeline_chart
-from bot.lookup import UnknownName
-from bot.embeds import to_embed
-from bot.pages import DESCRIPTION_MAX, TITLE_MAX, clip, escape
-from bot.replies import choices, log_interaction, run_engine, send_embed, send_notice
-from bot.timeline import EmptyChart
+from bot.discord_adapter.answer_pages import DESCRIPTION_MAX, TITLE_MAX, clip, escape
+from bot.discord_adapter.embeds import to_embed
+from bot.discord_adapter.replies import choices, log_interaction, run_engine, send_embed, send_notice
+from bot.engine import names as lookup
+from bot.engine.names import UnknownName
+from bot.pictures.draw import EmptyChart
+from bot.pictures.select import stats_chart, timeline_chart
 
 Year = app_commands.Range[int, 1900, 2100]
 

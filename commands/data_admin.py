@@ -14,15 +14,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.index import DataError
-from bot.moderation_pages import import_preview_page, notice_page, reload_page
-from bot.moderation_views import ModeratorCog, ask_to_confirm, defer, refuse, send_ephemeral, who
-from bot.record_form import field_error
-from bot.replies import log_interaction
-from bot.store import ChangeRefused
-from bot.transfer import MAX_IMPORT_BYTES, apply_import, export_text, plan_import
-
-from .checks import moderator_only
+from bot.dataset.store import ChangeRefused
+from bot.dataset.transfer import MAX_IMPORT_BYTES, apply_import, export_text, plan_import
+from bot.discord_adapter.checks import moderator_only
+from bot.discord_adapter.moderation_pages import import_preview_page, notice_page, reload_page
+from bot.discord_adapter.moderation_views import ModeratorCog, ask_to_confirm, defer, refuse, send_ephemeral, who
+from bot.discord_adapter.record_form import field_error
+from bot.discord_adapter.replies import log_interaction
+from bot.index.build import DataError
 
 
 def reload_status(engine) -> tuple[dict | None, list | None, bool]:

@@ -5,10 +5,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import lookup
-from bot.embeds import to_embed
-from bot.pages import about_page, help_page
-from bot.replies import log_interaction, run_engine
+from bot.discord_adapter.answer_pages import about_page, help_page
+from bot.discord_adapter.embeds import to_embed
+from bot.discord_adapter.replies import log_interaction, run_engine
+from bot.engine import names as lookup
 
 
 class Info(commands.Cog):

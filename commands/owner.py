@@ -5,10 +5,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import sync_commands
-from bot.replies import log_interaction
-
-from .checks import owner_only
+from bot.discord_adapter.checks import owner_only
+from bot.discord_adapter.client import sync_commands
+from bot.discord_adapter.replies import log_interaction
 
 
 class Owner(commands.Cog):

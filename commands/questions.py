@@ -13,9 +13,9 @@ import time
 import discord
 from discord.ext import commands
 
-from bot.embeds import to_embed
-from bot.pages import message_page
-from bot.replies import friendly, reply_to_message
+from bot.discord_adapter.answer_pages import message_page
+from bot.discord_adapter.embeds import to_embed
+from bot.discord_adapter.replies import friendly, reply_to_message
 
 log = logging.getLogger("bot.discord")
 ON_COOLDOWN = "⏳"

@@ -11,15 +11,23 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.dataset import STAGES
-from bot.moderation_pages import history_page, record_page
-from bot.moderation_views import (ModeratorCog, Reason, RecordModal, propose_and_confirm, record_autocomplete,
-                                   refuse, section_autocomplete, send_ephemeral, undo_now)
-from bot.record_form import NO_STAGE, apply_form, apply_options, form_values, new_record
-from bot.replies import log_interaction
-from bot.store import ChangeRefused, revision
-
-from .checks import moderator_only
+from bot.dataset.model import STAGES
+from bot.dataset.store import ChangeRefused, revision
+from bot.discord_adapter.checks import moderator_only
+from bot.discord_adapter.moderation_pages import history_page, record_page
+from bot.discord_adapter.moderation_views import (
+    ModeratorCog,
+    Reason,
+    RecordModal,
+    propose_and_confirm,
+    record_autocomplete,
+    refuse,
+    section_autocomplete,
+    send_ephemeral,
+    undo_now,
+)
+from bot.discord_adapter.record_form import NO_STAGE, apply_form, apply_options, form_values, new_record
+from bot.discord_adapter.replies import log_interaction
 
 RecordId = app_commands.Range[str, 1, 80]
 

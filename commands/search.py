@@ -5,9 +5,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import lookup
-from bot.pages import escape
-from bot.replies import choices, run_engine, send_answer, send_notice
+from bot.discord_adapter.answer_pages import escape
+from bot.discord_adapter.replies import choices, run_engine, send_answer, send_notice
+from bot.engine import names as lookup
 
 Year = app_commands.Range[int, 1900, 2100]
 HINT = ("Give at least one filter: `actor`, `type`, `year` (or `from` / `to`) or `text` — "

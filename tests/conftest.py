@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from bot.engine import Engine
+from bot.engine.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -35,8 +35,9 @@ def passages(answer) -> set[str]:
 async def fake(request):
     """A local fake Discord the real client talks to; afterwards every payload is checked against
     Discord's limits (and, for a module's EPHEMERAL_COMMANDS, that every reply was ephemeral)."""
-    from bot.discord_endpoints import use_endpoints
     from fake_discord import FakeDiscord, check_payloads
+
+    from bot.discord_adapter.endpoints import use_endpoints
 
     server = await FakeDiscord().start()
     use_endpoints(server.api_base, server.gateway_url)

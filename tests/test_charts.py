@@ -6,12 +6,13 @@ import subprocess
 import sys
 
 import pytest
-
-from bot.charts import select, timeline_chart
-from bot.lookup import UnknownName
-from bot.timeline import EmptyChart
 from conftest import ROOT
 from test_discord_bot import EPHEMERAL, embed, started
+
+from bot.engine.names import UnknownName
+from bot.pictures.draw import EmptyChart
+from bot.pictures.select import select, timeline_chart
+
 
 def png_size(data: bytes) -> tuple[int, int]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -40,8 +41,9 @@ def test_cli_draws_the_same_picture(tmp_path):
 
 @pytest.mark.asyncio
 async def test_timeline_and_stats_reply_with_a_png(fake, engine, tmp_path):
-    from bot.client import sync_commands
     from fake_discord import running_bot
+
+    from bot.discord_adapter.client import sync_commands
 
     bot = await started(fake, engine, tmp_path)
     async with running_bot(bot, fake):

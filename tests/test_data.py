@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from bot.dataset import data_files, errors_only, load_dataset
 from conftest import DATA, ROOT
+
+from bot.dataset.model import data_files, errors_only, load_dataset
 
 SOURCE = ROOT.parent / "shared" / "source" / "000_6d4316901997b014.txt"
 
@@ -22,7 +22,7 @@ def test_shipped_data_has_no_problems():
 
 @pytest.mark.parametrize("path", data_files(DATA), ids=lambda p: str(p.relative_to(DATA)))
 def test_every_shipped_file_parses(path):
-    from bot.yamlio import load_file
+    from bot.dataset.yamlio import load_file
 
     assert load_file(path) is not None
 

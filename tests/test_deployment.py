@@ -8,11 +8,11 @@ import sys
 import time
 
 import pytest
-
-from bot.config import load_settings
-from bot.yaml_edit import atomic_write
 from conftest import ROOT
 from test_discord_bot import started
+
+from bot.config import load_settings
+from bot.dataset.yaml_edit import atomic_write
 
 
 @pytest.mark.asyncio
@@ -40,7 +40,7 @@ def test_proxy_and_shard_settings_from_config_and_environment(tmp_path, monkeypa
 READER = """
 import json, sys, time
 sys.path.insert(0, {root!r})
-from bot.engine import Engine
+from bot.engine.engine import Engine
 eng = Engine({data!r}, {db!r})
 seen, errors, end = set(), [], time.time() + {seconds}
 while time.time() < end:

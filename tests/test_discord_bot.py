@@ -17,10 +17,10 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import ResponsesBot, sync_commands
 from bot.config import Settings
-from bot.engine import Engine
-from commands.checks import moderator_only
+from bot.discord_adapter.checks import moderator_only
+from bot.discord_adapter.client import ResponsesBot, sync_commands
+from bot.engine.engine import Engine
 
 try:
     from .fake_discord import FakeDiscord, limits, running_bot

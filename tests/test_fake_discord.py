@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `bot` lives at the project root
     sys.path.insert(0, str(ROOT))
 
-from bot.discord_endpoints import use_endpoints  # noqa: E402
+from bot.discord_adapter.endpoints import use_endpoints  # noqa: E402
 
 try:
     from .fake_discord import FakeDiscord, limits, running_bot  # noqa: E402

@@ -8,10 +8,10 @@ import sqlite3
 
 import pytest
 
-from bot import index as index_mod
-from bot import index_rows
-from bot.engine import Engine
-from bot.index import DataError, build, ensure_index, is_fresh, read_meta
+from bot.engine.engine import Engine
+from bot.index import build as index_mod
+from bot.index import rows as index_rows
+from bot.index.build import DataError, build, ensure_index, is_fresh, read_meta
 
 
 def _rows(db, table):

@@ -16,14 +16,14 @@ import aiohttp
 import discord
 import pytest
 
-from bot.client import ResponsesBot, sync_commands
 from bot.config import Settings
-from bot.engine import Engine
-from bot.moderation_views import NOT_YOURS
-from bot.moderation_pages import audit_page, history_page, preview_page
-from bot.pages import escape, page_length
-from bot.record_form import slug
-from bot.store import Store
+from bot.dataset.store import Store
+from bot.discord_adapter.answer_pages import escape, page_length
+from bot.discord_adapter.client import ResponsesBot, sync_commands
+from bot.discord_adapter.moderation_pages import audit_page, history_page, preview_page
+from bot.discord_adapter.moderation_views import NOT_YOURS
+from bot.discord_adapter.record_form import slug
+from bot.engine.engine import Engine
 
 try:
     from .fake_discord import limits, running_bot

@@ -6,10 +6,11 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot import pages
-from bot.answer import EXAMPLES, Answer, Line
+from bot.discord_adapter import answer_pages as pages
+from bot.engine.answer import EXAMPLES, Answer, Line
 
 try:
     from .fake_discord import limits
@@ -131,11 +132,11 @@ def test_sources_pages_show_passage_and_records(engine):
 
 
 def test_help_and_about_pages_fit(engine):
-    from bot import lookup
+    from bot.engine import names as lookup
     for page in (pages.help_page(), pages.about_page(lookup.about(engine)), pages.message_page("x" * 5000)):
         assert_fits(page)
 
 
 def test_pages_module_does_not_import_discord():
-    code = "import sys, bot.pages; print(any(m.split('.')[0] == 'discord' for m in sys.modules))"
+    code = "import sys, bot.discord_adapter.answer_pages; print(any(m.split('.')[0] == 'discord' for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"

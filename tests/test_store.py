@@ -9,12 +9,12 @@ import sys
 import time
 
 import pytest
-
-from bot.dataset import errors_only, load_dataset
-from bot.engine import Engine
-from bot.store import ChangeRefused, Conflict, Store, revision
-from bot.transfer import apply_import, export_text, plan_import
 from conftest import ROOT
+
+from bot.dataset.model import errors_only, load_dataset
+from bot.dataset.store import ChangeRefused, Conflict, Store, revision
+from bot.dataset.transfer import apply_import, export_text, plan_import
+from bot.engine.engine import Engine
 
 RID = "de-halt-deportations-2018"
 
@@ -135,7 +135,7 @@ def _run_saver(data_dir, env_extra=None, loops=1):
     code = f"""
 import sys
 sys.path.insert(0, {str(ROOT)!r})
-from bot.store import Store
+from bot.dataset.store import Store
 s = Store({str(data_dir)!r})
 for n in range({loops}):
     rec = s.get("record", {RID!r})

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine
-from bot.timeline import EmptyChart, layout_timeline, render_stats, render_timeline, stats_counts
+from bot.engine.engine import Engine
+from bot.pictures.draw import EmptyChart, layout_timeline, render_stats, render_timeline, stats_counts
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -226,7 +226,7 @@ def test_stats(everything):
 def test_core_module_needs_neither_discord_nor_pyplot():
     import subprocess
     import sys
-    code = ("import sys, bot.timeline as t; "
+    code = ("import sys, bot.pictures.draw as t; "
             "assert 'discord' not in sys.modules and 'matplotlib' not in sys.modules, sorted(sys.modules)")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=DATA.parent)
 

@@ -1,7 +1,7 @@
 """The event reader gives exactly what PyYAML's composer gives: values, types, lines, errors."""
 import pytest
 
-from bot import yamlio
+from bot.dataset import yamlio
 
 
 def _composed(text: str):

@@ -1,0 +1,161 @@
+"""Moderators' commands for the terminal: the same Store the Discord commands use."""
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+from bot.dataset.store import ChangeRefused, Store, revision
+from bot.dataset.transfer import apply_import, export_text, plan_import
+from bot.dataset.yaml_edit import dump_record, plain
+from bot.dataset.yamlio import YamlError, load_file
+
+
+def add_parsers(sub, common) -> None:
+    r = sub.add_parser("record", parents=[common], help="add, edit, remove, show records (moderators)")
+    rs = r.add_subparsers(dest="action", required=True)
+    for name, helptext in (("add", "add the record in --file"), ("edit", "replace record ID with --file")):
+        p = rs.add_parser(name, parents=[common], help=helptext)
+        if name == "edit":
+            p.add_argument("id")
+            p.add_argument("--base", help="the revision you edited (refused if the record changed since)")
+        p.add_argument("--file", required=True, help="YAML file holding one record (a mapping or a one-item list)")
+        _confirm_args(p)
+    p = rs.add_parser("remove", parents=[common], help="remove record ID")
+    p.add_argument("id")
+    _confirm_args(p)
+    p = rs.add_parser("show", parents=[common], help="print record ID with its revision")
+    p.add_argument("id")
+    a = sub.add_parser("actor", parents=[common], help="add actors and aliases (moderators)")
+    acts = a.add_subparsers(dest="action", required=True)
+    p = acts.add_parser("add", parents=[common], help="add the actor in --file (id, name, kind, parent, flag, aliases)")
+    p.add_argument("--file", required=True)
+    _confirm_args(p)
+    p = acts.add_parser("alias", parents=[common], help="give actor ID another name")
+    p.add_argument("id")
+    p.add_argument("alias")
+    _confirm_args(p)
+    for name in ("history", "undo"):
+        p = sub.add_parser(name, parents=[common], help=f"{name} of record ID (--actor for an actor)")
+        p.add_argument("id")
+        p.add_argument("--actor", action="store_true")
+        if name == "undo":
+            _confirm_args(p, preview=False)
+    p = sub.add_parser("export", parents=[common], help="write every record to one YAML file")
+    p.add_argument("--out", help="file to write (default: standard output)")
+    p = sub.add_parser("import", parents=[common], help="replace the records with a YAML file, after a preview")
+    p.add_argument("file")
+    _confirm_args(p)
+
+
+def _confirm_args(p, preview: bool = True) -> None:
+    p.add_argument("--reason", default="", help="why (kept in the history)")
+    if preview:
+        p.add_argument("--yes", action="store_true", help="save without asking")
+
+
+def _who() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no user name in some containers
+        return "cli:unknown"
+
+
+def _confirmed(args, preview: str) -> bool:
+    print(preview)
+    if getattr(args, "yes", False):
+        return True
+    if not sys.stdin.isatty():
+        print("not saved: run again with --yes to save", file=sys.stderr)
+        return False
+    return input("Save this change? [y/N] ").strip().lower() in ("y", "yes")
+
+
+def _read_record(path: str) -> dict:
+    item = load_file(Path(path))
+    if isinstance(item, list) and len(item) == 1:
+        item = item[0]
+    if not isinstance(item, dict):
+        raise ChangeRefused(f"{path} must hold one record (a YAML mapping)")
+    return plain(item)
+
+
+def run(args, settings) -> int:
+    store = Store(settings.data_dir)
+    try:
+        return _dispatch(args, store)
+    except (ChangeRefused, YamlError) as exc:
+        print(f"refused, nothing saved: {exc}", file=sys.stderr)
+        for p in getattr(exc, "problems", [])[1:]:
+            print(f"  {p}", file=sys.stderr)
+        return 1
+
+
+def _dispatch(args, store: Store) -> int:
+    cmd = args.command
+    if cmd == "record" and args.action == "show":
+        rec = store.get("record", args.id)
+        if rec is None:
+            raise ChangeRefused(f"there is no record {args.id!r}")
+        print(f"# revision {revision(rec)}\n{dump_record(rec)}", end="")
+        return 0
+    if cmd == "record":
+        if args.action == "add":
+            rec = _read_record(args.file)
+            change = store.propose("record", "add", str(rec.get("id", "")), rec)
+        elif args.action == "edit":
+            change = store.propose("record", "edit", args.id, _read_record(args.file), args.base)
+        else:
+            change = store.propose("record", "remove", args.id)
+        if not _confirmed(args, change.diff() or "(no difference)"):
+            return 0
+        e = store.apply([change], _who(), args.reason)[0]
+        print(f"saved: change {e.seq}, {e.action} {e.target}, revision {e.rev_after or '-'}")
+        return 0
+    if cmd == "actor":
+        if args.action == "add":
+            item = _read_record(args.file)
+            change = store.propose("actor", "add", str(item.get("id", "")), item)
+        else:
+            actor = store.get("actor", args.id)
+            if actor is None:
+                raise ChangeRefused(f"there is no actor {args.id!r}")
+            after = {**actor, "aliases": [*(actor.get("aliases") or []), args.alias]}
+            change = store.propose("actor", "edit", args.id, after, revision(actor))
+        if not _confirmed(args, change.diff()):
+            return 0
+        e = store.apply([change], _who(), args.reason)[0]
+        print(f"saved: change {e.seq}, {e.action} actor {e.target}")
+        return 0
+    kind = "actor" if getattr(args, "actor", False) else "record"
+    if cmd == "history":
+        entries = store.history.for_target(kind, args.id)
+        if not entries:
+            print(f"no recorded changes to {kind} {args.id!r}")
+        for e in entries:
+            print(f"#{e.seq} {e.at} {e.who} {e.action}" + (f" — {e.reason}" if e.reason else ""))
+        return 0
+    if cmd == "undo":
+        e = store.undo(kind, args.id, _who(), args.reason)
+        print(f"undone: change {e.undoes} reverted by change {e.seq}")
+        return 0
+    if cmd == "export":
+        text = export_text(store)
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+            print(f"wrote {args.out}")
+        else:
+            sys.stdout.write(text)
+        return 0
+    if cmd == "import":
+        path = Path(args.file)
+        plan = plan_import(store, path.read_bytes(), path.name)
+        if not plan.changes:
+            print("nothing to do: the file matches the data")
+            return 0
+        if not _confirmed(args, plan.summary()):
+            return 0
+        entries = apply_import(store, plan, _who(), args.reason)
+        print(f"saved: {len(entries)} changes")
+        return 0
+    raise ChangeRefused(f"unknown command {cmd}")

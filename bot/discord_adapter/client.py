@@ -1,0 +1,158 @@
+"""The Discord bot: the client class, command sync, and `python -m bot run` / `sync`.
+
+The only module the CLI imports for Discord (and only for run/sync), so `python -m bot ask`
+never loads discord.py. Slash commands live in cogs under commands/, loaded in setup_hook;
+commands are registered with Discord only by an explicit sync, never on start.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+import time
+import weakref
+from typing import Any
+
+import aiohttp
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.config import Settings
+from bot.dataset.store import Store
+from bot.discord_adapter.endpoints import use_endpoints
+from bot.engine.engine import Engine
+
+log = logging.getLogger("bot.discord")
+
+
+class _TextOnly(logging.Filter):
+    """A text bot needs no voice libraries: drop discord.py's start-up warnings about them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "voice will NOT be supported" not in record.getMessage()
+
+
+logging.getLogger("discord.client").addFilter(_TextOnly())
+
+EXTENSIONS = ("commands.ask", "commands.actor", "commands.search", "commands.info", "commands.owner",
+              "commands.questions", "commands.records", "commands.actors_admin", "commands.data_admin",
+              "commands.charts")
+
+
+class AnswerTree(app_commands.CommandTree):
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        interaction.extras["t0"] = time.perf_counter()  # for the latency in the interaction log line
+        return True
+
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        from bot.discord_adapter.replies import report_error
+        await report_error(interaction, error)
+
+
+class ResponsesBot(commands.AutoShardedBot):
+    """AutoShardedBot: with no shard settings it runs Discord's recommended number of shards in
+    this process; shard_count/shard_ids split them across processes."""
+
+    def __init__(self, settings: Settings, engine: Engine | None = None, *, warm: bool = True,
+                 store: Store | None = None, **kwargs: Any):
+        intents = discord.Intents.default()
+        intents.message_content = bool(settings.message_content_intent)  # privileged: only when asked for
+        if settings.shard_count is not None:
+            kwargs.setdefault("shard_count", settings.shard_count)
+        if settings.shard_ids:
+            kwargs.setdefault("shard_ids", settings.shard_ids)
+        super().__init__(command_prefix=commands.when_mentioned, intents=intents, help_command=None,
+                         allowed_mentions=discord.AllowedMentions.none(), tree_cls=AnswerTree, **kwargs)
+        self.settings = settings
+        self.engine = engine or Engine(settings.data_dir, settings.db_path, settings.max_records, strict=False)
+        self.store = store or Store(settings.data_dir)  # the moderators' changes to the files in data/
+        self.defer_after = 2.0  # seconds before an interaction is deferred (Discord allows 3)
+        self.engine_calls = 0   # engine calls under way (replies.run_engine defers at once when busy)
+        self.warm = warm
+        self.views: weakref.WeakValueDictionary[int, discord.ui.View] = weakref.WeakValueDictionary()
+
+    async def setup_hook(self) -> None:
+        for ext in EXTENSIONS:
+            await self.load_extension(ext)
+        if self.warm:  # build or load the index now, not in the first user's 3 seconds
+            try:
+                await asyncio.to_thread(self.engine.refresh)
+            except Exception:
+                log.exception("the engine could not load the data; questions will get an error until it can")
+
+    async def on_message(self, message: discord.Message) -> None:
+        return None  # no prefix commands; commands/questions.py answers plain questions
+
+    async def on_ready(self) -> None:
+        log.info("ready as %s (%s) in %d guild(s), %d shard(s)", self.user, self.user.id if self.user else "?",
+                 len(self.guilds), self.shard_count or 1)
+
+
+async def sync_commands(bot: commands.Bot, guild_id: int | None = None) -> list[app_commands.AppCommand]:
+    """Register the slash commands: with a guild, copy them there (instant); else globally
+    (rate limited, and can take a while to show up)."""
+    if guild_id:
+        guild = discord.Object(int(guild_id))
+        bot.tree.copy_global_to(guild=guild)
+        return await bot.tree.sync(guild=guild)
+    return await bot.tree.sync()
+
+
+# --------------------------------------------------------------------------- `python -m bot run|sync`
+
+def _fail(text: str, code: int = 1) -> int:
+    print(f"error: {text}", file=sys.stderr)
+    return code
+
+
+async def _run(settings: Settings, token: str) -> int:
+    bot = ResponsesBot(settings)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM,):
+        try:
+            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+        except (NotImplementedError, RuntimeError):
+            pass
+    async with bot:
+        await bot.start(token)
+    return 0
+
+
+async def _sync(settings: Settings, token: str, guild_id: int | None) -> int:
+    bot = ResponsesBot(settings, warm=False)
+    async with bot:
+        await bot.login(token)  # no gateway needed; login runs setup_hook, which loads the cogs
+        synced = await sync_commands(bot, guild_id)
+    where = f"to guild {guild_id}" if guild_id else "globally (may take a while to appear)"
+    print(f"synced {len(synced)} command(s) {where}: " + ", ".join(f"/{c.name}" for c in synced))
+    return 0
+
+
+def run_command(args: Any, settings: Settings) -> int:
+    token = settings.discord_token()
+    if not token:
+        return _fail(f"no Discord bot token: set the {settings.token_env} environment variable "
+                     "(or token_env / token in the config)", 2)
+    if settings.shard_ids and not settings.shard_count:
+        return _fail("shard_ids needs shard_count (the total number of shards across all processes)", 2)
+    if str(settings.log_level).upper() != "DEBUG":  # discord.py's chatter only when debugging
+        logging.getLogger("discord").setLevel(logging.WARNING)
+    use_endpoints(settings.api_base, settings.gateway_url)
+    api = settings.api_base or "https://discord.com/api/v10"
+    try:
+        if args.command == "sync":
+            return asyncio.run(_sync(settings, token, getattr(args, "guild", None)))
+        return asyncio.run(_run(settings, token))
+    except discord.LoginFailure:
+        log.error("login failed: the token was rejected", exc_info=True)  # the log file only
+        return _fail(f"Discord rejected the bot token (401 Unauthorized); check {settings.token_env}")
+    except discord.PrivilegedIntentsRequired:
+        return _fail("message_content_intent is on, but the Message Content intent is not enabled for this "
+                     "bot in the Discord Developer Portal (Bot › Privileged Gateway Intents)")
+    except discord.Forbidden as exc:
+        return _fail(f"Discord refused the request ({exc.status}): {exc.text}")
+    except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
+        log.error("cannot reach Discord at %s", api, exc_info=exc)
+        return _fail(f"cannot reach Discord at {api} ({type(exc).__name__}: {exc})")

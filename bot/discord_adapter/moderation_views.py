@@ -1,0 +1,235 @@
+"""Discord pieces shared by the moderators' commands: the record form (a modal), the Confirm /
+Cancel view only the moderator who asked can press, ephemeral replies, and the audit post.
+
+Every Store call runs in a worker thread (file I/O and validation). A change is saved only by
+Confirm; the buttons are disabled once pressed, or on timeout.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from typing import Any, Awaitable, Callable
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.dataset.history import Entry
+from bot.dataset.model import MAX_SUMMARY, MAX_TITLE
+from bot.dataset.store import ChangeRefused
+from bot.discord_adapter.embeds import to_embed
+from bot.discord_adapter.moderation_pages import (
+    audit_page,
+    cancelled_page,
+    notice_page,
+    preview_page,
+    refusal_page,
+    saved_page,
+)
+from bot.discord_adapter.replies import INTERACTION_TOKEN_LIFETIME, choices, log_interaction, report_error
+from bot.engine.names import actor_choices
+from bot.engine.record_lookup import record_choices, section_choices
+
+log = logging.getLogger("bot.discord")
+NOT_YOURS = "Only the moderator who asked can confirm or cancel this."
+CONFIRM_TIMEOUT = 600.0
+# (custom id, label, description, paragraph?, required, max length)
+FORM = (("title", "Title", f"One line in our own words, at most {MAX_TITLE} characters", False, True, MAX_TITLE),
+        ("date", "Date", "2021-03-22, 2021-03, 2021, late 2020, 2020-07/2021-12… Empty: none given", False, False, 60),
+        ("actors", "Actors", "Comma-separated names, aliases or ids; name:role for joined, venue, target, mentioned",
+         True, True, 1000),
+        ("types", "Types of action", "Comma-separated, e.g. sanctions, statements", False, True, 300),
+        ("summary", "Summary", f"What the source says, in our own words, at most {MAX_SUMMARY} characters", True, True,
+         MAX_SUMMARY))
+
+
+Reason = app_commands.Range[str, 1, 300]
+
+
+class ModeratorCog(commands.GroupCog):
+    """A moderators' command group; the bot holds the one Store every change goes through."""
+
+    def __init__(self, bot: commands.Bot):
+        self.bot, self.store = bot, bot.store  # type: ignore[attr-defined]
+        super().__init__()
+
+
+def who(user: discord.abc.User) -> str:
+    return f"discord:{user.id}:{user.name}"
+
+
+async def send_ephemeral(interaction: discord.Interaction, page: dict, *, view: discord.ui.View | None = None,
+                         file: discord.File | None = None, notice: bool = False) -> discord.Message | None:
+    """An ephemeral reply: the response, or a follow-up once the interaction was deferred."""
+    kwargs: dict[str, Any] = {"embed": to_embed(page, notice=notice), "ephemeral": True}
+    if view is not None:
+        kwargs["view"] = view
+    if file is not None:
+        kwargs["file"] = file
+    if not interaction.response.is_done():
+        response = await interaction.response.send_message(**kwargs)
+        return response.resource if isinstance(response.resource, discord.InteractionMessage) else None
+    return await interaction.followup.send(wait=True, **kwargs)
+
+
+async def refuse(interaction: discord.Interaction, exc: Exception, command: str, *, locations: bool = False) -> None:
+    await send_ephemeral(interaction, refusal_page(exc, locations=locations), notice=True)
+    log.info("/%s user=%s refused: %s", command, interaction.user.id, exc)
+    log_interaction(interaction, command, 0, "refused")
+
+
+async def defer(interaction: discord.Interaction) -> None:
+    if not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=True, thinking=True)
+
+
+async def post_audit(bot: Any, entries: list[Entry]) -> None:
+    """An embed for a saved change in the audit channel, if one is set; failures are only logged."""
+    channel_id = getattr(bot.settings, "audit_channel", None)
+    if not channel_id or not entries:
+        return
+    try:
+        channel = bot.get_channel(channel_id) or await bot.fetch_channel(channel_id)
+        await channel.send(embed=to_embed(audit_page(entries)), allowed_mentions=discord.AllowedMentions.none())
+    except Exception:
+        log.warning("could not post change #%s to the audit channel %s", entries[0].seq, channel_id, exc_info=True)
+
+
+async def refresh_engine(bot: Any) -> None:
+    """Rebuild the index now, so the next question is not the one that waits for it."""
+    try:
+        await asyncio.to_thread(bot.engine.refresh)
+    except Exception:
+        log.warning("the index could not be rebuilt after a change", exc_info=True)
+
+
+class ConfirmView(discord.ui.View):
+    """Confirm runs ``save`` (blocking: it runs in a thread) and shows what was saved."""
+
+    def __init__(self, bot: Any, owner_id: int, save: Callable[[], list[Entry]], command: str):
+        timeout = min(getattr(bot, "confirm_timeout", CONFIRM_TIMEOUT), INTERACTION_TOKEN_LIFETIME)
+        super().__init__(timeout=timeout)
+        self.bot, self.owner_id, self.save, self.command = bot, owner_id, save, command
+        self.message: discord.Message | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            return False
+        return True
+
+    def _disable(self) -> None:
+        for item in self.children:
+            item.disabled = True
+
+    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.success)
+    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        self.stop()
+        self._disable()
+        await interaction.response.edit_message(view=self)
+        try:
+            entries = await asyncio.to_thread(self.save)
+        except ChangeRefused as exc:
+            await interaction.edit_original_response(embed=to_embed(refusal_page(exc), notice=True), view=self)
+            log.info("/%s user=%s confirm refused: %s", self.command, interaction.user.id, exc)
+            return
+        await interaction.edit_original_response(embed=to_embed(saved_page(entries)), view=self)
+        log_interaction(interaction, self.command, len(entries), "saved")
+        await post_audit(self.bot, entries)
+        await refresh_engine(self.bot)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        self.stop()
+        self._disable()
+        await interaction.response.edit_message(embed=to_embed(cancelled_page(), notice=True), view=self)
+
+    async def on_timeout(self) -> None:
+        self._disable()
+        if self.message is not None:
+            try:
+                await self.message.edit(view=self)
+            except discord.HTTPException as exc:
+                log.debug("could not disable the confirm buttons: %s", exc)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item) -> None:
+        await report_error(interaction, error)
+
+
+async def ask_to_confirm(interaction: discord.Interaction, bot: Any, page: dict, save: Callable[[], list[Entry]],
+                         command: str) -> None:
+    """Show the preview ``page`` ephemerally with Confirm / Cancel for the invoker."""
+    view = ConfirmView(bot, interaction.user.id, save, command)
+    message = await send_ephemeral(interaction, page, view=view)
+    view.message = message
+    if message is not None:
+        bot.views[message.id] = view
+    log_interaction(interaction, command, 0, "preview")
+
+
+async def propose_and_confirm(interaction: discord.Interaction, bot: Any, propose: Callable[[], Any],
+                              reason: str | None, command: str) -> None:
+    """Run ``propose`` (a Store.propose call) in a thread; show its preview with Confirm, or why not."""
+    await defer(interaction)
+    try:
+        change = await asyncio.to_thread(propose)
+    except ChangeRefused as exc:
+        return await refuse(interaction, exc, command)
+    if change.before is not None and change.after is not None and change.rev_before == change.rev_after:
+        await send_ephemeral(interaction, notice_page("Nothing changed: there is nothing to save."), notice=True)
+        return
+    user = interaction.user
+    await ask_to_confirm(interaction, bot, preview_page(change, reason or ""),
+                         lambda: bot.store.apply([change], who(user), reason or ""), command)
+
+
+async def undo_now(interaction: discord.Interaction, bot: Any, kind: str, target: str, reason: str | None,
+                   command: str) -> None:
+    """Revert the last change to ``target`` at once (no preview: an undo is undone by undoing again)."""
+    await defer(interaction)
+    try:
+        entry = await asyncio.to_thread(bot.store.undo, kind, target, who(interaction.user), reason or "")
+    except ChangeRefused as exc:
+        return await refuse(interaction, exc, command)
+    await send_ephemeral(interaction, saved_page([entry]))
+    log_interaction(interaction, command, 1, "saved")
+    await post_audit(bot, [entry])
+    await refresh_engine(bot)
+
+
+class RecordModal(discord.ui.Modal):
+    """The five-field record form; ``on_values(interaction, values)`` handles a submit."""
+
+    def __init__(self, title: str, values: dict[str, str],
+                 on_values: Callable[[discord.Interaction, dict[str, str]], Awaitable[None]]):
+        super().__init__(title=title[:45], custom_id=f"record-form:{secrets.token_hex(8)}",
+                         timeout=INTERACTION_TOKEN_LIFETIME)
+        self.on_values, self.inputs = on_values, {}
+        for key, label, description, paragraph, required, limit in FORM:
+            value = (values.get(key) or "")[:4000]
+            text = discord.ui.TextInput(custom_id=key, required=required, default=value or None,
+                                        style=discord.TextStyle.paragraph if paragraph else discord.TextStyle.short,
+                                        max_length=min(4000, max(limit, len(value))))
+            self.inputs[key] = text
+            self.add_item(discord.ui.Label(text=label, description=description[:100], component=text))
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self.on_values(interaction, {k: t.value or "" for k, t in self.inputs.items()})
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        await report_error(interaction, error)
+
+
+# ---- autocomplete shared by the moderators' cogs (what the bot's Store and engine know) ----
+
+async def record_autocomplete(interaction: discord.Interaction, current: str) -> list:
+    return await choices(record_choices, interaction.client.engine, current)  # type: ignore[attr-defined]
+
+
+async def section_autocomplete(interaction: discord.Interaction, current: str) -> list:
+    return await choices(section_choices, interaction.client.store.data_dir, current)  # type: ignore[attr-defined]
+
+
+async def actor_autocomplete(interaction: discord.Interaction, current: str) -> list:
+    return await choices(actor_choices, interaction.client.engine, current)  # type: ignore[attr-defined]

@@ -1,0 +1,91 @@
+"""What one build of the index holds in memory: names, actors, types, the words of the
+records, and the way a stored record becomes the dict every reply is made from."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.engine.interpret import Interpreter
+from bot.engine.lexicon import Lexicon, edit_budget
+
+
+def _iso(ordinal: int | None) -> str | None:
+    return dt.date.fromordinal(ordinal).isoformat() if ordinal is not None else None
+
+
+
+class Vocabulary:
+    def __init__(self, conn: sqlite3.Connection, n_records: int):
+        self.n_records = n_records
+        self._conn, self._cache, self._stems = conn, {}, None
+
+    def lookup(self, stem: str):
+        if stem not in self._cache:
+            row = self._conn.execute("select df, word from terms where stem = ?", (stem,)).fetchone()
+            self._cache[stem] = tuple(row) if row else None
+        return self._cache[stem]
+
+    def correct(self, stem: str) -> str | None:
+        budget = edit_budget(len(stem))
+        if budget == 0:
+            return None
+        if self._stems is None:
+            self._stems = [s for (s,) in self._conn.execute("select stem from terms where length(stem) >= 4")]
+        hits = process.extract(stem, self._stems, scorer=OSA.distance, score_cutoff=budget, limit=2)
+        if not hits or (len(hits) > 1 and hits[1][1] == hits[0][1]):
+            return None
+        return hits[0][0]
+
+
+class IndexState:
+    """What one build of the index holds, loaded once per build."""
+
+    def __init__(self, conn: sqlite3.Connection, meta: dict):
+        self.meta = meta
+        self.n_records = conn.execute("select count(*) from records").fetchone()[0]
+        self.actors = {r[0]: {"id": r[0], "name": r[1], "kind": r[2], "parent": r[3], "flag": r[4], "country": r[5]}
+                       for r in conn.execute("select id, name, kind, parent, flag, country from actors")}
+        for a in self.actors.values():
+            top = a
+            while top["parent"]:
+                top = self.actors[top["parent"]]
+            a["top"], a["top_name"] = top["id"], top["name"]
+            a["country_name"] = self.actors[a["country"]]["name"] if a["country"] else None
+        self.actor_names = {k: [a["name"]] for k, a in self.actors.items()}
+        for aid, aliases in conn.execute("select id, aliases from actors"):
+            self.actor_names[aid] += json.loads(aliases)
+        self.types = dict(conn.execute("select id, label from types"))
+        self.entities = dict(conn.execute("select id, name from entities"))
+        canonical = {("actor", k): v["name"] for k, v in self.actors.items()}
+        canonical.update({("type", k): v for k, v in self.types.items()})
+        canonical.update({("entity", k): v for k, v in self.entities.items()})
+        self.lexicon = Lexicon.from_db(conn)
+        self.vocab = Vocabulary(conn, self.n_records)
+        acting = {a for (a,) in conn.execute(
+            "select distinct c.ancestor from record_actors ra join actor_closure c on c.descendant = ra.actor"
+            " where ra.role in ('acted', 'joined')")}
+        self.interpreter = Interpreter(self.lexicon, self.vocab, canonical, acting)
+
+    def view(self, row: dict) -> dict:
+        """A `records` row as the dict answers, JSON and the Discord pages use."""
+        actors = []
+        for aid, role in json.loads(row["actors"]):
+            a = self.actors[aid]
+            actors.append({"id": aid, "name": a["name"], "role": role, "flag": a["flag"], "kind": a["kind"],
+                           "country": a["country"], "country_name": a["country_name"],
+                           "top": a["top"], "top_name": a["top_name"]})
+        date = None
+        if row["date_kind"]:
+            parts = [dict(p, start=_iso(p["start"]), end=_iso(p["end"])) for p in json.loads(row["date_parts"])]
+            date = {"text": row["date_text"], "kind": row["date_kind"], "sort": row["date_sort"], "parts": parts}
+        types = json.loads(row["types"])
+        return {"id": row["id"], "date": date, "actors": actors, "types": types,
+                "type_labels": [self.types[t] for t in types], "title": row["title"], "summary": row["summary"],
+                "body": row["body"], "stage": row["stage"], "votes": json.loads(row["votes"]),
+                "figures": json.loads(row["figures"]), "entities": [self.entities[e] for e in json.loads(row["entities"])],
+                "quote": row["quote"], "sources": json.loads(row["sources"]),
+                "file": row["file"], "line": row["line"]}

@@ -1,0 +1,58 @@
+"""Which records a chart shows: the options of /timeline, /stats and their CLI twins, resolved
+to records by the engine, so the picture and an answer to the same filters always agree."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.engine import names as lookup
+from bot.engine.engine import Engine
+
+CHART_LIMIT = 5000  # records fetched for one picture; more would not be legible anyway
+SOURCE = "UHRP"
+
+
+@dataclass
+class Selection:
+    records: list[dict]
+    total: int
+    label: str
+
+
+def _resolve(engine: Engine, actors: list[str], types: list[str]) -> tuple[list[str], list[str]]:
+    """Ids for the typed names; UnknownName (with what is close) for one that names nothing."""
+    return [lookup.actor_id(engine, a) for a in actors], [lookup.type_id(engine, t) for t in types]
+
+
+def select(engine: Engine, *, actors: list[str] = (), types: list[str] = (), start: int | None = None,
+           end: int | None = None) -> Selection:
+    actor_ids, type_ids = _resolve(engine, [a for a in actors if a], [t for t in types if t])
+    st = engine.state
+    parts = [st.actors[a]["name"] for a in actor_ids] + [st.types[t] for t in type_ids]
+    if start or end:
+        parts.append(f"{start or '…'}–{end or '…'}" if start != end else str(start))
+    label = " · ".join(parts) or "all records"
+    answer = engine.select(actors=actor_ids, types=type_ids, start=start, end=end, acting_only=bool(actor_ids),
+                           label=label, limit=CHART_LIMIT)
+    return Selection(answer.records, answer.total, label)
+
+
+def timeline_chart(engine: Engine, *, actors=(), types=(), start=None, end=None, rows: str = "actor"):
+    """(Chart, Selection); raises UnknownName, or EmptyChart when nothing can be drawn."""
+    from bot.pictures.draw import EmptyChart, render_timeline
+
+    sel = select(engine, actors=actors, types=types, start=start, end=end)
+    if not sel.records:
+        raise EmptyChart(f"No records match {sel.label}, so there is nothing to draw.")
+    chart = render_timeline(sel.records, rows=rows, title=f"Who did what, when — {sel.label}", source=SOURCE)
+    if sel.total > len(sel.records):
+        chart.caption += f" Only the {len(sel.records):,} most relevant of {sel.total:,} matching records were drawn."
+    return chart, sel
+
+
+def stats_chart(engine: Engine, *, actors=(), types=(), start=None, end=None):
+    from bot.pictures.draw import EmptyChart, render_stats
+
+    sel = select(engine, actors=actors, types=types, start=start, end=end)
+    if not sel.records:
+        raise EmptyChart(f"No records match {sel.label}, so there is nothing to count.")
+    return render_stats(sel.records, title=f"The records in numbers — {sel.label}", source=SOURCE), sel
