@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.dataset.model import load_dataset  # noqa: E402
+from bot.dataset.schema import load_dataset  # noqa: E402
 from bot.text import phrase_key  # noqa: E402
 
 REAL = ROOT / "data"

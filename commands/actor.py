@@ -7,14 +7,14 @@ from discord.ext import commands
 
 from bot.discord_adapter.answer_pages import escape, newest_first
 from bot.discord_adapter.replies import choices, run_engine, send_answer, send_notice
-from bot.engine import names as lookup
+from bot.engine import names
 
 
 def actor_answer(engine, typed: str):
     """(answer, None) for a known or recognisable actor, else (None, why not)."""
     try:
-        actor_id = lookup.actor_id(engine, typed, " Pick a name from the list as you type.")
-    except lookup.UnknownName as exc:
+        actor_id = names.actor_id(engine, typed, " Pick a name from the list as you type.")
+    except names.UnknownName as exc:
         return None, str(exc)
     name = engine.state.actors[actor_id]["name"]
     answer = engine.select(actors=[actor_id], acting_only=True, label=f"What {name} did")
@@ -36,7 +36,7 @@ class Actor(commands.Cog):
 
     @actor.autocomplete("name")
     async def name_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await choices(lookup.actor_choices, self.bot.engine, current)
+        return await choices(names.actor_choices, self.bot.engine, current)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -27,13 +27,13 @@ from bot.discord_adapter.moderation_views import (
 )
 from bot.discord_adapter.record_form import field_error
 from bot.discord_adapter.replies import log_interaction
-from bot.engine import names as lookup
+from bot.engine import names
 
 
 def _actor_id(engine, typed: str, field: str) -> str:
     try:
-        return lookup.actor_id(engine, typed, " Pick one from the list as you type.")
-    except lookup.UnknownName as exc:
+        return names.actor_id(engine, typed, " Pick one from the list as you type.")
+    except names.UnknownName as exc:
         raise field_error(field, str(exc)) from None
 
 

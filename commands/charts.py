@@ -10,7 +10,7 @@ from discord.ext import commands
 from bot.discord_adapter.answer_pages import DESCRIPTION_MAX, TITLE_MAX, clip, escape
 from bot.discord_adapter.embeds import to_embed
 from bot.discord_adapter.replies import choices, log_interaction, run_engine, send_embed, send_notice
-from bot.engine import names as lookup
+from bot.engine import names
 from bot.engine.names import UnknownName
 from bot.pictures.draw import EmptyChart
 from bot.pictures.select import stats_chart, timeline_chart
@@ -65,12 +65,12 @@ class Charts(commands.Cog):
     @timeline.autocomplete("actor2")
     @stats.autocomplete("actor")
     async def actor_autocomplete(self, interaction: discord.Interaction, current: str):
-        return await choices(lookup.actor_choices, self.bot.engine, current)
+        return await choices(names.actor_choices, self.bot.engine, current)
 
     @timeline.autocomplete("type")
     @stats.autocomplete("type")
     async def type_autocomplete(self, interaction: discord.Interaction, current: str):
-        return await choices(lookup.type_choices, self.bot.engine, current)
+        return await choices(names.type_choices, self.bot.engine, current)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -8,7 +8,6 @@ from discord.ext import commands
 from bot.discord_adapter.answer_pages import about_page, help_page
 from bot.discord_adapter.embeds import to_embed
 from bot.discord_adapter.replies import log_interaction, run_engine
-from bot.engine import names as lookup
 
 
 class Info(commands.Cog):
@@ -17,7 +16,7 @@ class Info(commands.Cog):
 
     @app_commands.command(description="What the data is, where it comes from, and when it last changed")
     async def about(self, interaction: discord.Interaction) -> None:
-        facts = await run_engine(interaction, lookup.about, self.bot.engine)
+        facts = await run_engine(interaction, lambda: self.bot.engine.state.about())
         embed = to_embed(about_page(facts))
         if interaction.response.is_done():
             await interaction.followup.send(embed=embed)

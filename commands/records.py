@@ -75,7 +75,7 @@ class Records(ModeratorCog, group_name="record", group_description="Moderators: 
 
         async def submitted(inter: discord.Interaction, values: dict[str, str]) -> None:
             def propose():
-                after = apply_options(self.store, apply_form(self.bot.engine, rec, values), section=section,
+                after = apply_options(self.bot.engine, apply_form(self.bot.engine, rec, values), section=section,
                                       item=item, body=body, stage=stage)
                 return self.store.propose("record", "edit", record_id, after, base)
             await propose_and_confirm(inter, self.bot, propose, reason, "record edit")

@@ -7,7 +7,7 @@ from discord.ext import commands
 
 from bot.discord_adapter.answer_pages import escape
 from bot.discord_adapter.replies import choices, run_engine, send_answer, send_notice
-from bot.engine import names as lookup
+from bot.engine import names
 
 Year = app_commands.Range[int, 1900, 2100]
 HINT = ("Give at least one filter: `actor`, `type`, `year` (or `from` / `to`) or `text` — "
@@ -19,12 +19,12 @@ def search_answer(engine, actor: str | None, kind: str | None, start: int | None
     st, label, actors, types = engine.state, [], [], []
     if actor:
         try:
-            actor_id = lookup.actor_id(engine, actor)
-        except lookup.UnknownName as exc:
+            actor_id = names.actor_id(engine, actor)
+        except names.UnknownName as exc:
             return None, escape(str(exc))
         actors, label = [actor_id], [st.actors[actor_id]["name"]]
     if kind:
-        type_id = lookup.resolve_type(engine, kind)
+        type_id = names.resolve_type(engine, kind)
         if type_id is None:
             return None, f"“{escape(kind)}” is not a type of action I know; pick one from the list as you type."
         types, label = [type_id], label + [st.types[type_id]]
@@ -65,11 +65,11 @@ class Search(commands.Cog):
 
     @search.autocomplete("actor")
     async def actor_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await choices(lookup.actor_choices, self.bot.engine, current)
+        return await choices(names.actor_choices, self.bot.engine, current)
 
     @search.autocomplete("kind")
     async def type_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await choices(lookup.type_choices, self.bot.engine, current)
+        return await choices(names.type_choices, self.bot.engine, current)
 
 
 async def setup(bot: commands.Bot) -> None:

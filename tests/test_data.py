@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import DATA, ROOT
 
-from bot.dataset.model import data_files, errors_only, load_dataset
+from bot.dataset.files import data_files
+from bot.dataset.schema import errors_only, load_dataset
 
 SOURCE = ROOT.parent / "shared" / "source" / "000_6d4316901997b014.txt"
 

@@ -11,7 +11,7 @@ import time
 import pytest
 from conftest import ROOT
 
-from bot.dataset.model import errors_only, load_dataset
+from bot.dataset.schema import errors_only, load_dataset
 from bot.dataset.store import ChangeRefused, Conflict, Store, revision
 from bot.dataset.transfer import apply_import, export_text, plan_import
 from bot.engine.engine import Engine

@@ -85,7 +85,7 @@ def cmd_ask(args, settings: Settings) -> int:
 
 
 def cmd_validate(args, settings: Settings) -> int:
-    from bot.dataset.model import errors_only, load_dataset
+    from bot.dataset.schema import errors_only, load_dataset
 
     path = Path(args.path) if args.path else settings.data_dir
     ds, problems = load_dataset(path)

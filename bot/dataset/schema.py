@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from bot.dataset.files import record_files
 from bot.dataset.model import (
     ACTOR_KINDS,
     ENTITY_KINDS,
@@ -12,20 +13,20 @@ from bot.dataset.model import (
     ROLES,
     STAGES,
     Actor,
+    Dataset,
     Document,
     Entity,
     Record,
     Section,
     TypeDef,
-    _Reader,
-    record_files,
 )
-from bot.dataset.yamlio import line_of
+from bot.dataset.reader import Reader
+from bot.dataset.yamlio import Problem, line_of
 from bot.dates import parse_date
 from bot.text import phrase_key
 
 
-def _check_parents(r: _Reader, items: dict, lines: dict, what: str) -> None:
+def _check_parents(r: Reader, items: dict, lines: dict, what: str) -> None:
     for i, item in items.items():
         if item.parent and item.parent not in items:
             r.err(*lines[i], f"{what} {i!r}: parent {item.parent!r} is not defined")
@@ -40,7 +41,7 @@ def _check_parents(r: _Reader, items: dict, lines: dict, what: str) -> None:
             items[i].parent = None
 
 
-def _entries(r: _Reader, path: Path, what: str, allowed: set[str], required: bool = True):
+def _entries(r: Reader, path: Path, what: str, allowed: set[str], required: bool = True):
     """(mapping, file name, id) for each well-formed item of a vocabulary file; the rest reported."""
     f, seen = r.name(path), {}
     for d in r.load(path, list, required=required):
@@ -53,14 +54,14 @@ def _entries(r: _Reader, path: Path, what: str, allowed: set[str], required: boo
             yield d, f, i
 
 
-def _kind(r: _Reader, d, f: str, i: str, what: str, kinds: frozenset[str]) -> str:
+def _kind(r: Reader, d, f: str, i: str, what: str, kinds: frozenset[str]) -> str:
     kind = r.string(d, "kind", f)
     if kind and kind not in kinds:
         r.err(f, line_of(d, "kind"), f"{what} {i!r}: unknown kind {kind!r} (one of {', '.join(sorted(kinds))})")
     return kind
 
 
-def read_vocabularies(r: _Reader, root: Path):
+def read_vocabularies(r: Reader, root: Path):
     actors, types, entities, documents = {}, {}, {}, {}
     lines: dict[str, tuple[str, int]] = {}
     names: dict[tuple, tuple[str, str]] = {}  # phrase key -> (owner, where): one name, one owner
@@ -128,7 +129,7 @@ def read_vocabularies(r: _Reader, root: Path):
     return actors, types, entities, documents
 
 
-def _votes(r: _Reader, d, f) -> dict:
+def _votes(r: Reader, d, f) -> dict:
     v = d.get("votes")
     if v is None:
         return {}
@@ -146,7 +147,7 @@ def _votes(r: _Reader, d, f) -> dict:
     return out
 
 
-def _figures(r: _Reader, d, f) -> list[dict]:
+def _figures(r: Reader, d, f) -> list[dict]:
     out = []
     for fig in d.get("figures") or []:
         ok = isinstance(fig, dict) and isinstance(fig.get("value"), (int, float)) and not isinstance(fig.get("value"), bool)
@@ -157,7 +158,7 @@ def _figures(r: _Reader, d, f) -> list[dict]:
     return out
 
 
-def _sources(r: _Reader, d, f, documents, cited) -> list[dict]:
+def _sources(r: Reader, d, f, documents, cited) -> list[dict]:
     out = []
     srcs = d.get("sources")
     if not isinstance(srcs, list) or not srcs:
@@ -189,7 +190,7 @@ def _sources(r: _Reader, d, f, documents, cited) -> list[dict]:
     return out
 
 
-def _known(r: _Reader, d, f: str, key: str, known: dict, what: str, required: bool) -> list[str]:
+def _known(r: Reader, d, f: str, key: str, known: dict, what: str, required: bool) -> list[str]:
     """The ids a record lists under `key` that exist; each unknown one reported."""
     ids = r.str_list(d, key, f)
     for x in ids:
@@ -204,7 +205,7 @@ RECORD_FIELDS = {"id", "title", "summary", "date", "actors", "body", "types", "s
                  "figures", "entities", "quote", "sources", "note"}
 
 
-def read_record(r: _Reader, d, f, seen, actors, types, entities, documents, cited) -> Record | None:
+def read_record(r: Reader, d, f, seen, actors, types, entities, documents, cited) -> Record | None:
     if not isinstance(d, dict):
         r.err(f, line_of(d), "each record must be a mapping")
         return None
@@ -241,7 +242,7 @@ def read_record(r: _Reader, d, f, seen, actors, types, entities, documents, cite
     return rec if i else None
 
 
-def read_records(r: _Reader, root: Path, actors, types, entities, documents) -> list[Record]:
+def read_records(r: Reader, root: Path, actors, types, entities, documents) -> list[Record]:
     records, seen, cited = [], {}, set()
     files = record_files(root)
     if not files:
@@ -259,3 +260,20 @@ def read_records(r: _Reader, root: Path, actors, types, entities, documents) -> 
                     r.err(r.name(root / "sources.yaml"), 1,
                           f"{doc.title} › {sec.heading} › item {n} is cited by no record", warning=True)
     return records
+
+
+def load_dataset(root: Path | str) -> tuple[Dataset, list[Problem]]:
+    root = Path(root)
+    r = Reader(root)
+    if not root.is_dir():
+        r.err(str(root), 1, "data folder does not exist")
+        return Dataset(root, {}, {}, {}, {}, []), r.problems
+    actors, types, entities, documents = read_vocabularies(r, root)
+    records = read_records(r, root, actors, types, entities, documents)
+    ds = Dataset(root, actors, types, entities, documents, records)
+    r.problems.sort(key=lambda p: (p.file, p.line))
+    return ds, r.problems
+
+
+def errors_only(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if not p.warning]

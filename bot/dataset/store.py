@@ -20,8 +20,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.dataset.files import record_files
 from bot.dataset.history import Entry, History, now
-from bot.dataset.model import errors_only, load_dataset, record_files
+from bot.dataset.schema import errors_only, load_dataset
 from bot.dataset.yaml_edit import append_block, atomic_write, dump_record, ordered, plain, replace_block
 from bot.dataset.yamlio import Problem, YamlError, load_file
 

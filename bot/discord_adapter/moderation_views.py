@@ -28,8 +28,7 @@ from bot.discord_adapter.moderation_pages import (
     saved_page,
 )
 from bot.discord_adapter.replies import INTERACTION_TOKEN_LIFETIME, choices, log_interaction, report_error
-from bot.engine.names import actor_choices
-from bot.engine.record_lookup import record_choices, section_choices
+from bot.engine.names import actor_choices, record_choices, section_choices
 
 log = logging.getLogger("bot.discord")
 NOT_YOURS = "Only the moderator who asked can confirm or cancel this."
@@ -228,7 +227,7 @@ async def record_autocomplete(interaction: discord.Interaction, current: str) ->
 
 
 async def section_autocomplete(interaction: discord.Interaction, current: str) -> list:
-    return await choices(section_choices, interaction.client.store.data_dir, current)  # type: ignore[attr-defined]
+    return await choices(section_choices, interaction.client.engine, current)  # type: ignore[attr-defined]
 
 
 async def actor_autocomplete(interaction: discord.Interaction, current: str) -> list:

@@ -1,7 +1,7 @@
 """The moderators' record form (title, date, actors, types, summary) to and from a record.
 
 No discord import. Names typed in the form are resolved the way /actor and /search resolve
-them (bot.lookup: ids, names, aliases, typos); anything unknown is refused with a message
+them (bot.engine.names: ids, names, aliases, typos); anything unknown is refused with a message
 that names the field and suggests what was probably meant. What the form does not hold
 (sources, body, stage, figures…) is kept from the record as it was when the form opened.
 """
@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path
 
 from bot.dataset.model import ROLES
 from bot.dataset.store import ChangeRefused, Store
 from bot.dataset.yamlio import Problem
-from bot.engine import names as lookup
-from bot.engine.record_lookup import resolve_section
+from bot.engine import names
 
 SLUG_WORDS, SLUG_MAX = 5, 60
 _STOP = set("a an and the of to in on for by with at from as its it is are was were be has have had into over "
@@ -61,8 +59,8 @@ def resolve_actors(engine, text: str) -> list[dict]:
                 raise field_error("actors", f"unknown role “{role}” in “{part}” (one of {', '.join(ROLES)})")
             role = role.lower()
         try:
-            actor_id = lookup.actor_id(engine, name, " Use an actor's id, name or alias (`/actors add` adds a new one).")
-        except lookup.UnknownName as exc:
+            actor_id = names.actor_id(engine, name, " Use an actor's id, name or alias (`/actors add` adds a new one).")
+        except names.UnknownName as exc:
             raise field_error("actors", str(exc)) from None
         if actor_id not in [a["id"] for a in out]:
             out.append({"id": actor_id, "role": role})
@@ -75,8 +73,8 @@ def resolve_types(engine, text: str) -> list[str]:
     out: list[str] = []
     for part in _items(text):
         try:
-            type_id = lookup.type_id(engine, part)
-        except lookup.UnknownName as exc:
+            type_id = names.type_id(engine, part)
+        except names.UnknownName as exc:
             raise field_error("types", str(exc)) from None
         if type_id not in out:
             out.append(type_id)
@@ -121,7 +119,7 @@ def slug(actor_id: str, title: str, date, taken: set[str]) -> str:
 NO_STAGE = "none"  # the stage option's value that removes a stage
 
 
-def apply_options(store: Store, rec: dict, *, section: str | None = None, item: int | None = None,
+def apply_options(engine, rec: dict, *, section: str | None = None, item: int | None = None,
                   body: str | None = None, stage: str | None = None) -> dict:
     """``rec`` with the options the form has no room for: the cited passage (section and item,
     which replace the sources), the body ("-" removes it) and the stage (NO_STAGE removes it)."""
@@ -129,10 +127,10 @@ def apply_options(store: Store, rec: dict, *, section: str | None = None, item: 
     if section is not None or item is not None:
         if section is None or item is None:
             raise field_error("section", "give both section and item to change the passage a record cites")
-        sec, near = resolve_section(Path(store.data_dir), section)
-        if sec is None:
-            hint = f" Did you mean {', '.join(near)}?" if near else " Pick one from the list as you type."
-            raise field_error("section", f"there is no section “{section}” in sources.yaml.{hint}")
+        try:
+            sec = names.section(engine, section, " Pick one from the list as you type.")
+        except names.UnknownName as exc:
+            raise field_error("section", str(exc)) from None
         out["sources"] = [{"document": sec["document"], "section": sec["heading"], "item": item, "url": ""}]
     if body is not None:
         body = " ".join(body.split())
@@ -151,7 +149,7 @@ def apply_options(store: Store, rec: dict, *, section: str | None = None, item: 
 def new_record(engine, store: Store, values: dict[str, str], *, section: str, item: int, rid: str | None = None,
                body: str | None = None, stage: str | None = None) -> dict:
     """A record from the add form and the command's options (not yet validated: Store.propose does that)."""
-    out = apply_options(store, apply_form(engine, {}, values), section=section, item=item, body=body,
+    out = apply_options(engine, apply_form(engine, {}, values), section=section, item=item, body=body,
                         stage=None if stage == NO_STAGE else stage)
     taken = {r.get("id") for r in store.all_records()}
     out["id"] = rid.strip() if rid else slug(out["actors"][0]["id"], out["title"], out.get("date"), taken)

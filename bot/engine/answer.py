@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import textwrap
 from dataclasses import dataclass, field
 
 from bot.engine.interpret import Interpretation
@@ -40,7 +41,6 @@ class Answer:
 
     @property
     def text(self) -> str:
-        from bot.engine.render import render_text
         return render_text(self)
 
     def to_json(self) -> dict:
@@ -126,3 +126,30 @@ def relevant_figures(records: list[dict], question: str) -> list[tuple[dict, dic
     asked = {t.stem for t in tokenize(question)}
     return [(rec, f) for rec in records for f in rec.get("figures") or []
             if any(stem(w) in asked for w in f["unit"].lower().split())]
+
+
+# ---- plain-text layout, for the command line (Discord lays pages out in discord_adapter/answer_pages.py)
+def markers(ns: list[int]) -> str:
+    return "".join(f"[{n}]" for n in ns)
+
+
+def line_text(text: str, ns: list[int]) -> str:
+    return f"{text} {markers(ns)}" if ns else text
+
+
+def render_text(answer: Answer, width: int = 100) -> str:
+    out = [answer.headline]
+    out += answer.notes
+    for heading, lines in answer.groups:
+        out.append("")
+        if heading:
+            out.append(heading)
+        for ln in lines:
+            out.append(textwrap.fill(line_text(ln.text, ln.markers), width, initial_indent="  • ",
+                                     subsequent_indent="    "))
+            if ln.detail:
+                out.append(textwrap.fill(ln.detail, width, initial_indent="      ", subsequent_indent="      "))
+    if answer.footnotes:
+        out += ["", "Sources"]
+        out += [f"  [{n}] {passage}" + (f" <{url}>" if url else "") for n, passage, url in answer.footnotes]
+    return "\n".join(out)

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from bot.dataset.model import stat_signature
+from bot.dataset.files import stat_signature
 from bot.dates import Period
 from bot.engine import compose
 from bot.engine.filters import Clause, clauses, fts_query, text_clause

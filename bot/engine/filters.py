@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from bot.dataset.model import ACTING_ROLES, LINK_ROLES
 from bot.dataset.model import ROLES as ALL_ROLES
+from bot.engine.interpret import KIND_MEMBERS, Interpretation
 
 TARGET_ROLES = ("target",)
-from bot.engine.interpret import KIND_MEMBERS, Interpretation
 
 
 @dataclass

@@ -69,6 +69,25 @@ class IndexState:
             "select distinct c.ancestor from record_actors ra join actor_closure c on c.descendant = ra.actor"
             " where ra.role in ('acted', 'joined')")}
         self.interpreter = Interpreter(self.lexicon, self.vocab, canonical, acting)
+        self.documents = {r[0]: {"id": r[0], "title": r[1], "publisher": r[2], "url": r[3]}
+                          for r in conn.execute("select id, title, publisher, url from documents")}
+        self.sections = [{"document": r[0], "key": r[1], "heading": r[2], "items": r[3]} for r in conn.execute(
+            "select document, key, heading, items from sections order by document, position")]
+        self.section_by_key = {f"{s['document']}:{s['key']}": s for s in self.sections}
+        years = conn.execute("select min(date_sort), max(date_sort) from records").fetchone()
+        self.years = tuple(dt.date.fromordinal(y).year if y else None for y in years)
+
+    def about(self) -> dict:
+        """Counts, the source and when the data last changed, for /about."""
+        source = next(iter(self.documents.values()), {})
+        changed = self.meta.get("data_changed_at")
+        return {
+            "records": self.n_records, "actors": len(self.actors), "types": len(self.types),
+            "entities": len(self.entities), "source_title": source.get("title", ""),
+            "source_url": source.get("url", ""), "publisher": source.get("publisher", ""),
+            "data_changed": dt.datetime.fromtimestamp(int(changed), dt.timezone.utc).date().isoformat() if changed else None,
+            "first_year": self.years[0], "last_year": self.years[1],
+        }
 
     def view(self, row: dict) -> dict:
         """A `records` row as the dict answers, JSON and the Discord pages use."""

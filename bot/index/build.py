@@ -17,8 +17,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from bot.dataset.model import _Reader, content_hash, errors_only, load_dataset, record_files, stat_signature
-from bot.dataset.schema import read_vocabularies
+from bot.dataset.files import content_hash, record_files, stat_signature
+from bot.dataset.reader import Reader
+from bot.dataset.schema import errors_only, load_dataset, read_vocabularies
 from bot.dataset.yamlio import Problem
 from bot.index.rows import FileRows, each_file
 from bot.text import phrase_key, stem
@@ -26,7 +27,7 @@ from bot.text import phrase_key, stem
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 RECORD_COLUMNS = ("rowid:int id title summary body quote keywords stage date_kind date_text date_sort:int date_parts "
                   "votes figures sources types entities actors file line:int")
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
@@ -154,7 +155,7 @@ def _country_of(actors: dict, aid: str) -> str | None:
 
 
 def _write(root: Path, tmp: Path) -> dict:
-    reader = _Reader(root)
+    reader = Reader(root)
     if not root.is_dir():
         raise _data_error(root)
     acts, types, entities, documents = read_vocabularies(reader, root)
@@ -168,7 +169,7 @@ def _write(root: Path, tmp: Path) -> dict:
 
             db = sqlite_utils.Database(tmp)
             try:
-                return _fill(db, parts, acts, types, entities, len(documents))
+                return _fill(db, parts, acts, types, entities, documents)
             finally:
                 db.close()
     except _Invalid:
@@ -181,11 +182,12 @@ class _Invalid(Exception):
 
 
 def _fill(db: sqlite_utils.Database, parts: Iterator[FileRows], acts: dict, types: dict, entities: dict,
-          documents: int) -> dict:
+          documents: dict) -> dict:
     db.execute("pragma journal_mode = off")
     db.execute("pragma synchronous = off")
     db["meta"].create({"key": str, "value": str}, pk="key")
     _write_vocabularies(db, acts, types, entities)
+    _write_documents(db, documents)
     n = _write_records(db, parts)
     for table, cols in (("record_dates", ["start", "end"]), ("record_actors", ["actor", "record"]),
                         ("record_actors", ["record", "actor", "role"]), ("record_types", ["type", "record"]), ("record_entities", ["entity", "record"]),
@@ -196,7 +198,7 @@ def _fill(db: sqlite_utils.Database, parts: Iterator[FileRows], acts: dict, type
     db.execute('create index idx_record_dates_mid on record_dates ((start + "end"), record, start, "end")')
     db.execute("analyze")
     return {"records": n, "actors": len(acts), "types": len(types),
-            "entities": len(entities), "documents": documents}
+            "entities": len(entities), "documents": len(documents)}
 
 
 def _write_vocabularies(db: sqlite_utils.Database, acts: dict, types: dict, entities: dict) -> None:
@@ -219,6 +221,16 @@ def _write_vocabularies(db: sqlite_utils.Database, acts: dict, types: dict, enti
                     names.append({"key": " ".join(key), "category": cat, "target": it.id, "name": n,
                                   "words": len(key)})
     db["names"].insert_all(names)
+
+
+def _write_documents(db: sqlite_utils.Database, documents: dict) -> None:
+    """The documents and their sections, for citations' autocomplete and the captions."""
+    db["documents"].create({"id": str, "title": str, "publisher": str, "url": str}, pk="id")
+    db["documents"].insert_all({"id": d.id, "title": d.title, "publisher": d.publisher, "url": d.url}
+                               for d in documents.values())
+    db["sections"].create({"document": str, "position": int, "key": str, "heading": str, "items": int})
+    db["sections"].insert_all({"document": d.id, "position": n, "key": s.key, "heading": s.heading, "items": s.items}
+                              for d in documents.values() for n, s in enumerate(d.sections))
 
 
 def _write_records(db: sqlite_utils.Database, parts: Iterator[FileRows]) -> int:

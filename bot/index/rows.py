@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
-from bot.dataset.model import _Reader
+from bot.dataset.reader import Reader
 from bot.dataset.schema import read_record
 from bot.dates import DateValue
 from bot.text import stem, words
@@ -83,7 +83,7 @@ def _init_worker(vocab: tuple) -> None:
 
 def file_rows(path: Path) -> FileRows:
     root, acts, types, ents, documents = _vocab
-    r = _Reader(root)
+    r = Reader(root)
     f = r.name(path)
     seen: dict = {}
     out = FileRows(True, [], [], [], [], [], [], Counter(), Counter())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.engine import names as lookup
+from bot.engine import names
 from bot.engine.engine import Engine
 
 CHART_LIMIT = 5000  # records fetched for one picture; more would not be legible anyway
@@ -20,7 +20,7 @@ class Selection:
 
 def _resolve(engine: Engine, actors: list[str], types: list[str]) -> tuple[list[str], list[str]]:
     """Ids for the typed names; UnknownName (with what is close) for one that names nothing."""
-    return [lookup.actor_id(engine, a) for a in actors], [lookup.type_id(engine, t) for t in types]
+    return [names.actor_id(engine, a) for a in actors], [names.type_id(engine, t) for t in types]
 
 
 def select(engine: Engine, *, actors: list[str] = (), types: list[str] = (), start: int | None = None,
