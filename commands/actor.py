@@ -6,7 +6,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_adapter.answer_pages import escape, newest_first
-from bot.discord_adapter.replies import choices, run_engine, send_answer, send_notice
+from bot.discord_adapter.replies import choices, run_engine, send_answer
+from bot.discord_adapter.sending import send_notice
 from bot.engine import names
 
 

@@ -22,11 +22,10 @@ from bot.discord_adapter.moderation_views import (
     actor_autocomplete,
     propose_and_confirm,
     refuse,
-    send_ephemeral,
     undo_now,
 )
 from bot.discord_adapter.record_form import field_error
-from bot.discord_adapter.replies import log_interaction
+from bot.discord_adapter.sending import log_interaction, send_page
 from bot.engine import names
 
 
@@ -96,7 +95,7 @@ class ActorsAdmin(ModeratorCog, group_name="actors", group_description="Moderato
             target, entries = await asyncio.to_thread(look)
         except ChangeRefused as exc:
             return await refuse(interaction, exc, "actors history")
-        await send_ephemeral(interaction, history_page("actor", target, entries))
+        await send_page(interaction, history_page("actor", target, entries))
         log_interaction(interaction, "actors history", len(entries), "history")
 
     @app_commands.command(description="Revert the last change to an actor (run again to redo)")

@@ -9,7 +9,8 @@ from discord.ext import commands
 
 from bot.discord_adapter.answer_pages import DESCRIPTION_MAX, TITLE_MAX, clip, escape
 from bot.discord_adapter.embeds import to_embed
-from bot.discord_adapter.replies import choices, log_interaction, run_engine, send_embed, send_notice
+from bot.discord_adapter.replies import choices, run_engine
+from bot.discord_adapter.sending import log_interaction, send_embed, send_notice
 from bot.engine import names
 from bot.engine.names import UnknownName
 from bot.pictures.draw import EmptyChart

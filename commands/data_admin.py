@@ -16,11 +16,12 @@ from discord.ext import commands
 
 from bot.dataset.store import ChangeRefused
 from bot.dataset.transfer import MAX_IMPORT_BYTES, apply_import, export_text, plan_import
+from bot.discord_adapter.answer_pages import notice_page
 from bot.discord_adapter.checks import moderator_only
-from bot.discord_adapter.moderation_pages import import_preview_page, notice_page, reload_page
-from bot.discord_adapter.moderation_views import ModeratorCog, ask_to_confirm, defer, refuse, send_ephemeral, who
+from bot.discord_adapter.moderation_pages import import_preview_page, reload_page
+from bot.discord_adapter.moderation_views import ModeratorCog, ask_to_confirm, defer, refuse, who
 from bot.discord_adapter.record_form import field_error
-from bot.discord_adapter.replies import log_interaction
+from bot.discord_adapter.sending import log_interaction, send_page
 from bot.index.build import DataError
 
 
@@ -46,14 +47,14 @@ class DataAdmin(ModeratorCog, group_name="data", group_description="Moderators: 
         data = text.encode("utf-8")
         limit = getattr(interaction, "filesize_limit", 0) or 8 * 2**20
         if len(data) > limit:
-            return await send_ephemeral(interaction, notice_page(
+            return await send_page(interaction, notice_page(
                 f"The export is {len(data) // 1024} KiB, more than Discord lets me attach here; "
                 "use `python -m bot export` on the server."), notice=True)
         name = f"records-{dt.date.today().isoformat()}.yaml"
         page = notice_page(f"{text.count(chr(10) + '- id:')} records, {len(data) // 1024 or 1} KiB. Edit the file and "
                            "send it back with `/data import`: you will see what changes before anything is saved.",
                            "Export")
-        await send_ephemeral(interaction, page, file=discord.File(io.BytesIO(data), filename=name))
+        await send_page(interaction, page, file=discord.File(io.BytesIO(data), filename=name))
         log_interaction(interaction, "data export", 1, "export")
 
     @app_commands.command(name="import", description="Replace the records with a YAML file, after a preview")
@@ -76,7 +77,7 @@ class DataAdmin(ModeratorCog, group_name="data", group_description="Moderators: 
         except ChangeRefused as exc:
             return await refuse(interaction, exc, "data import", locations=True)
         if not plan.changes:
-            await send_ephemeral(interaction, notice_page("Nothing to import: the file matches the data."), notice=True)
+            await send_page(interaction, notice_page("Nothing to import: the file matches the data."), notice=True)
             return log_interaction(interaction, "data import", 0, "unchanged")
         user = interaction.user
         await ask_to_confirm(interaction, self.bot, import_preview_page(plan, file.filename, reason or ""),
@@ -88,7 +89,7 @@ class DataAdmin(ModeratorCog, group_name="data", group_description="Moderators: 
         await defer(interaction)
         counts, problems, kept = await asyncio.to_thread(reload_status, self.bot.engine)
         page = reload_page(counts, problems, self.store.data_dir, kept)
-        await send_ephemeral(interaction, page, notice=bool(problems))
+        await send_page(interaction, page, notice=bool(problems))
         log_interaction(interaction, "data reload", len(problems or []), "problems" if problems else "reloaded")
 
 

@@ -7,7 +7,8 @@ from discord.ext import commands
 
 from bot.discord_adapter.answer_pages import about_page, help_page
 from bot.discord_adapter.embeds import to_embed
-from bot.discord_adapter.replies import log_interaction, run_engine
+from bot.discord_adapter.replies import run_engine
+from bot.discord_adapter.sending import log_interaction
 
 
 class Info(commands.Cog):

@@ -7,7 +7,7 @@ from discord.ext import commands
 
 from bot.discord_adapter.checks import owner_only
 from bot.discord_adapter.client import sync_commands
-from bot.discord_adapter.replies import log_interaction
+from bot.discord_adapter.sending import log_interaction
 
 
 class Owner(commands.Cog):

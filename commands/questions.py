@@ -13,9 +13,10 @@ import time
 import discord
 from discord.ext import commands
 
-from bot.discord_adapter.answer_pages import message_page
+from bot.discord_adapter.answer_pages import notice_page
 from bot.discord_adapter.embeds import to_embed
-from bot.discord_adapter.replies import friendly, reply_to_message
+from bot.discord_adapter.errors import friendly
+from bot.discord_adapter.replies import reply_to_message
 
 log = logging.getLogger("bot.discord")
 ON_COOLDOWN = "⏳"
@@ -66,7 +67,7 @@ class Questions(commands.Cog):
         except Exception as exc:
             log.error("question user=%s failed", message.author.id, exc_info=exc)
             try:
-                await message.reply(embed=to_embed(message_page(friendly(exc)), notice=True), mention_author=False)
+                await message.reply(embed=to_embed(notice_page(friendly(exc)), notice=True), mention_author=False)
             except discord.HTTPException:
                 pass
 

@@ -23,11 +23,10 @@ from bot.discord_adapter.moderation_views import (
     record_autocomplete,
     refuse,
     section_autocomplete,
-    send_ephemeral,
     undo_now,
 )
 from bot.discord_adapter.record_form import NO_STAGE, apply_form, apply_options, form_values, new_record
-from bot.discord_adapter.replies import log_interaction
+from bot.discord_adapter.sending import log_interaction, send_page
 
 RecordId = app_commands.Range[str, 1, 80]
 
@@ -102,7 +101,7 @@ class Records(ModeratorCog, group_name="record", group_description="Moderators: 
         path, rec, n = await asyncio.to_thread(look)
         if rec is None:
             return await refuse(interaction, ChangeRefused(f"there is no record {record_id!r}"), "record show")
-        await send_ephemeral(interaction, record_page(rec, f"records/{path.name}", revision(rec), n))
+        await send_page(interaction, record_page(rec, f"records/{path.name}", revision(rec), n))
         log_interaction(interaction, "record show", 1, "record")
 
     @app_commands.command(description="Who changed a record, when and why, newest first")
@@ -111,7 +110,7 @@ class Records(ModeratorCog, group_name="record", group_description="Moderators: 
     @moderator_only()
     async def history(self, interaction: discord.Interaction, record_id: RecordId) -> None:
         entries = await asyncio.to_thread(self.store.history.for_target, "record", record_id)
-        await send_ephemeral(interaction, history_page("record", record_id, entries))
+        await send_page(interaction, history_page("record", record_id, entries))
         log_interaction(interaction, "record history", len(entries), "history")
 
     @app_commands.command(description="Revert the last change to a record (run again to redo)")

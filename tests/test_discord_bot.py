@@ -18,9 +18,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
+from bot.discord_adapter.checks import moderator_only
 from bot.discord_adapter.client import ResponsesBot, sync_commands
 from bot.engine.engine import Engine
-from bot.discord_adapter.checks import moderator_only
 
 try:
     from .fake_discord import FakeDiscord, limits, running_bot

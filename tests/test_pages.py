@@ -132,7 +132,7 @@ def test_sources_pages_show_passage_and_records(engine):
 
 
 def test_help_and_about_pages_fit(engine):
-    for page in (pages.help_page(), pages.about_page(engine.state.about()), pages.message_page("x" * 5000)):
+    for page in (pages.help_page(), pages.about_page(engine.state.about()), pages.notice_page("x" * 5000)):
         assert_fits(page)
 
 

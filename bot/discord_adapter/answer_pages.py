@@ -266,6 +266,12 @@ def about_page(facts: dict) -> dict:
     return {"title": "About this data", "description": desc, "fields": fields, "footer": ""}
 
 
-def message_page(text: str, title: str = "") -> dict:
-    """A short notice (errors, hints) as a page; the text is ours, not escaped."""
-    return {"title": clip(title, TITLE_MAX), "description": clip(text, DESCRIPTION_MAX), "fields": [], "footer": ""}
+def page(title: str, description: str, fields: list[dict] | None = None, footer: str = "") -> dict:
+    """A page cut to Discord's limits; the text is used as given (escape what is not ours)."""
+    return {"title": clip(title, TITLE_MAX), "description": clip(description, DESCRIPTION_MAX) or "\u200b",
+            "fields": (fields or [])[:FIELDS_MAX], "footer": clip(footer, FOOTER_MAX)}
+
+
+def notice_page(text: str, title: str = "") -> dict:
+    """A short notice (errors, hints, results) as a page; the text is ours, not escaped."""
+    return page(title, text)

@@ -12,7 +12,7 @@ import discord
 from discord import app_commands
 
 from bot.config import Settings
-from bot.discord_adapter.replies import NotAllowed
+from bot.discord_adapter.errors import NotAllowed
 
 T = TypeVar("T")
 

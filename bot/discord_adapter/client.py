@@ -22,6 +22,7 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.dataset.store import Store
 from bot.discord_adapter.endpoints import use_endpoints
+from bot.discord_adapter.errors import report_error
 from bot.engine.engine import Engine
 
 log = logging.getLogger("bot.discord")
@@ -47,7 +48,6 @@ class AnswerTree(app_commands.CommandTree):
         return True
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
-        from bot.discord_adapter.replies import report_error
         await report_error(interaction, error)
 
 

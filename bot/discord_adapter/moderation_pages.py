@@ -1,4 +1,4 @@
-"""The moderators' replies as page dicts (see bot/pages.py): previews, results, history, audit.
+"""The moderators' replies as page dicts (see answer_pages.py): previews, results, history, audit.
 
 No discord import. Text from the data or from people is escaped, or shown inside code
 blocks (which cannot be closed early: a ``` in the text is broken with a zero-width space).
@@ -16,9 +16,9 @@ from bot.discord_adapter.answer_pages import (
     DESCRIPTION_MAX,
     FIELD_VALUE_MAX,
     FIELDS_MAX,
-    TITLE_MAX,
     clip,
     escape,
+    page,
     page_length,
 )
 
@@ -26,11 +26,6 @@ DIFF_BUDGET = 3000          # characters of diff in a preview's description
 HISTORY_DIFF = 700          # ... in one history field
 HISTORY_BUDGET = 5600       # of the 6000 per message
 VERBS = {"add": "added", "edit": "edited", "remove": "removed", "undo": "undone", "import": "imported"}
-
-
-def page(title: str, description: str, fields: list[dict] | None = None, footer: str = "") -> dict:
-    return {"title": clip(title, TITLE_MAX), "description": clip(description, DESCRIPTION_MAX) or "\u200b",
-            "fields": (fields or [])[:FIELDS_MAX], "footer": clip(footer, 2048)}
 
 
 def code_block(text: str, limit: int, lang: str = "diff") -> str:
@@ -119,10 +114,6 @@ def refusal_page(exc: Exception, *, locations: bool = False) -> dict:
         lines.insert(0, escape(clip(lead, 1000)))  # a summary that says more than the list
     text = "\n".join(lines) if lines else escape(lead)
     return page("Not saved", "Nothing was saved.\n" + text)
-
-
-def notice_page(text: str, title: str = "") -> dict:
-    return page(title, text)
 
 
 def record_page(rec: dict, rel_file: str, rev: str, changes: int) -> dict:

@@ -1,5 +1,5 @@
 """Discord pieces shared by the moderators' commands: the record form (a modal), the Confirm /
-Cancel view only the moderator who asked can press, ephemeral replies, and the audit post.
+Cancel view only the moderator who asked can press, and the audit post.
 
 Every Store call runs in a worker thread (file I/O and validation). A change is saved only by
 Confirm; the buttons are disabled once pressed, or on timeout.
@@ -18,16 +18,12 @@ from discord.ext import commands
 from bot.dataset.history import Entry
 from bot.dataset.model import MAX_SUMMARY, MAX_TITLE
 from bot.dataset.store import ChangeRefused
+from bot.discord_adapter.answer_pages import notice_page
 from bot.discord_adapter.embeds import to_embed
-from bot.discord_adapter.moderation_pages import (
-    audit_page,
-    cancelled_page,
-    notice_page,
-    preview_page,
-    refusal_page,
-    saved_page,
-)
-from bot.discord_adapter.replies import INTERACTION_TOKEN_LIFETIME, choices, log_interaction, report_error
+from bot.discord_adapter.errors import report_error
+from bot.discord_adapter.moderation_pages import audit_page, cancelled_page, preview_page, refusal_page, saved_page
+from bot.discord_adapter.replies import INTERACTION_TOKEN_LIFETIME, choices
+from bot.discord_adapter.sending import log_interaction, send_page
 from bot.engine.names import actor_choices, record_choices, section_choices
 
 log = logging.getLogger("bot.discord")
@@ -58,22 +54,8 @@ def who(user: discord.abc.User) -> str:
     return f"discord:{user.id}:{user.name}"
 
 
-async def send_ephemeral(interaction: discord.Interaction, page: dict, *, view: discord.ui.View | None = None,
-                         file: discord.File | None = None, notice: bool = False) -> discord.Message | None:
-    """An ephemeral reply: the response, or a follow-up once the interaction was deferred."""
-    kwargs: dict[str, Any] = {"embed": to_embed(page, notice=notice), "ephemeral": True}
-    if view is not None:
-        kwargs["view"] = view
-    if file is not None:
-        kwargs["file"] = file
-    if not interaction.response.is_done():
-        response = await interaction.response.send_message(**kwargs)
-        return response.resource if isinstance(response.resource, discord.InteractionMessage) else None
-    return await interaction.followup.send(wait=True, **kwargs)
-
-
 async def refuse(interaction: discord.Interaction, exc: Exception, command: str, *, locations: bool = False) -> None:
-    await send_ephemeral(interaction, refusal_page(exc, locations=locations), notice=True)
+    await send_page(interaction, refusal_page(exc, locations=locations), notice=True)
     log.info("/%s user=%s refused: %s", command, interaction.user.id, exc)
     log_interaction(interaction, command, 0, "refused")
 
@@ -160,7 +142,7 @@ async def ask_to_confirm(interaction: discord.Interaction, bot: Any, page: dict,
                          command: str) -> None:
     """Show the preview ``page`` ephemerally with Confirm / Cancel for the invoker."""
     view = ConfirmView(bot, interaction.user.id, save, command)
-    message = await send_ephemeral(interaction, page, view=view)
+    message = await send_page(interaction, page, view=view)
     view.message = message
     if message is not None:
         bot.views[message.id] = view
@@ -176,7 +158,7 @@ async def propose_and_confirm(interaction: discord.Interaction, bot: Any, propos
     except ChangeRefused as exc:
         return await refuse(interaction, exc, command)
     if change.before is not None and change.after is not None and change.rev_before == change.rev_after:
-        await send_ephemeral(interaction, notice_page("Nothing changed: there is nothing to save."), notice=True)
+        await send_page(interaction, notice_page("Nothing changed: there is nothing to save."), notice=True)
         return
     user = interaction.user
     await ask_to_confirm(interaction, bot, preview_page(change, reason or ""),
@@ -191,7 +173,7 @@ async def undo_now(interaction: discord.Interaction, bot: Any, kind: str, target
         entry = await asyncio.to_thread(bot.store.undo, kind, target, who(interaction.user), reason or "")
     except ChangeRefused as exc:
         return await refuse(interaction, exc, command)
-    await send_ephemeral(interaction, saved_page([entry]))
+    await send_page(interaction, saved_page([entry]))
     log_interaction(interaction, command, 1, "saved")
     await post_audit(bot, [entry])
     await refresh_engine(bot)

@@ -11,6 +11,7 @@ import discord
 
 from bot.discord_adapter.answer_pages import page_numbers, sources_pages
 from bot.discord_adapter.embeds import to_embed
+from bot.discord_adapter.errors import report_error
 from bot.engine.answer import Answer
 
 log = logging.getLogger("bot.discord")
@@ -77,5 +78,4 @@ class PageView(discord.ui.View):
                 log.debug("could not disable page buttons: %s", exc)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item) -> None:
-        from bot.discord_adapter.replies import report_error
         await report_error(interaction, error)
