@@ -155,6 +155,13 @@ def matches(anchor: tuple[int, int], period: tuple[int, int]) -> bool:
     return overlap * 2 >= anchor[1] - anchor[0] + 1
 
 
+def year_span(start: int | None, end: int | None) -> str:
+    """A span of whole years as a label: '2021', '2019–2021', 'from 2019', 'until 2021'."""
+    if start and end:
+        return str(start) if start == end else f"{start}–{end}"
+    return f"from {start}" if start else f"until {end}" if end else ""
+
+
 # ---- periods in questions -------------------------------------------------------------
 
 _MON = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"

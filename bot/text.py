@@ -152,3 +152,8 @@ def words(text: str) -> list[str]:
     if text.isascii():   # the usual case, and \w on ASCII is [A-Za-z0-9_]: 40% faster than the regex
         return text.translate(_ASCII_NON_WORD).split()
     return _WORD.findall(text)
+
+
+def plural(n: int, word: str, many: str = "") -> str:
+    """'1 record', '2 records'; `many` for irregular plurals ('2 countries')."""
+    return f"{n} {word if n == 1 else many or word + 's'}"

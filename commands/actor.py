@@ -5,21 +5,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_adapter.answer_pages import escape, newest_first
+from bot.discord_adapter.answer_pages import escape
 from bot.discord_adapter.replies import choices, run_engine, send_answer
 from bot.discord_adapter.sending import send_notice
-from bot.engine import names
-
-
-def actor_answer(engine, typed: str):
-    """(answer, None) for a known or recognisable actor, else (None, why not)."""
-    try:
-        actor_id = names.actor_id(engine, typed, " Pick a name from the list as you type.")
-    except names.UnknownName as exc:
-        return None, str(exc)
-    name = engine.state.actors[actor_id]["name"]
-    answer = engine.select(actors=[actor_id], acting_only=True, label=f"What {name} did")
-    return newest_first(answer), None
+from bot.engine import names, options
 
 
 class Actor(commands.Cog):
@@ -29,10 +18,10 @@ class Actor(commands.Cog):
     @app_commands.command(description="Everything a country, parliament or organisation did, newest first")
     @app_commands.describe(name="Start typing a name: Canada, European Parliament, UN…")
     async def actor(self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]) -> None:
-        answer, why_not = await run_engine(interaction, actor_answer, self.bot.engine, name)
-        if answer is None:
-            await send_notice(interaction, escape(why_not), "actor")
-            return
+        try:
+            answer = await run_engine(interaction, options.actor_answer, self.bot.engine, name)
+        except names.UnknownName as exc:
+            return await send_notice(interaction, escape(str(exc)), "actor")
         await send_answer(interaction, answer, "actor")
 
     @actor.autocomplete("name")

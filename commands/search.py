@@ -8,34 +8,11 @@ from discord.ext import commands
 from bot.discord_adapter.answer_pages import escape
 from bot.discord_adapter.replies import choices, run_engine, send_answer
 from bot.discord_adapter.sending import send_notice
-from bot.engine import names
+from bot.engine import names, options
 
 Year = app_commands.Range[int, 1900, 2100]
 HINT = ("Give at least one filter: `actor`, `type`, `year` (or `from` / `to`) or `text` — "
         "e.g. `/search actor: Canada type: Sanctions`. To ask in plain words, use `/ask`.")
-
-
-def search_answer(engine, actor: str | None, kind: str | None, start: int | None, end: int | None, text: str):
-    """(answer, None), or (None, why not) when a name is not recognised."""
-    st, label, actors, types = engine.state, [], [], []
-    if actor:
-        try:
-            actor_id = names.actor_id(engine, actor)
-        except names.UnknownName as exc:
-            return None, escape(str(exc))
-        actors, label = [actor_id], [st.actors[actor_id]["name"]]
-    if kind:
-        type_id = names.resolve_type(engine, kind)
-        if type_id is None:
-            return None, f"“{escape(kind)}” is not a type of action I know; pick one from the list as you type."
-        types, label = [type_id], label + [st.types[type_id]]
-    if start or end:
-        label.append(str(start) if start == end else f"{start or '…'}–{end or '…'}")
-    if text:
-        label.append(f"“{text}”")
-    answer = engine.select(actors=actors, types=types, start=start, end=end, text=text,
-                           label="Search: " + " · ".join(label))
-    return answer, None
 
 
 class Search(commands.Cog):
@@ -58,10 +35,12 @@ class Search(commands.Cog):
         start, end = (year, year) if year else (from_year, to_year)
         if start and end and start > end:
             return await send_notice(interaction, f"`from` ({start}) is after `to` ({end}).", "search")
-        answer, problem = await run_engine(interaction, search_answer, self.bot.engine, actor, kind, start, end,
-                                           text or "")
-        if answer is None:
-            return await send_notice(interaction, problem, "search")
+        try:
+            answer = await run_engine(interaction, lambda: options.answer_for(
+                self.bot.engine, actors=[actor or ""], types=[kind or ""], start=start, end=end, text=text or "",
+                prefix="Search: "))
+        except names.UnknownName as exc:
+            return await send_notice(interaction, escape(str(exc)), "search")
         await send_answer(interaction, answer, "search")
 
     @search.autocomplete("actor")

@@ -12,7 +12,7 @@ from conftest import ROOT
 from test_discord_bot import started
 
 from bot.config import load_settings
-from bot.dataset.yaml_edit import atomic_write
+from bot.files import atomic_write
 
 
 @pytest.mark.asyncio

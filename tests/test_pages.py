@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.discord_adapter import answer_pages as pages
-from bot.engine.answer import EXAMPLES, Answer, Line
+from bot.engine.answer import EXAMPLES, Answer, Line, newest_first
 
 try:
     from .fake_discord import limits
@@ -112,7 +112,7 @@ def test_long_sources_split_into_fields():
 
 def test_newest_first_renumbers_in_reading_order(engine):
     answer = engine.select(actors=["canada"], acting_only=True, label="What Canada did")
-    flipped = pages.newest_first(answer)
+    flipped = newest_first(answer)
     years = [h for h, _ in flipped.groups]
     assert years == sorted(years, reverse=True)
     marks = [m for _, ls in flipped.groups for ln in ls for m in ln.markers]

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.text import plural
 
 log = logging.getLogger("bot")
 
@@ -93,7 +94,7 @@ def cmd_validate(args, settings: Settings) -> int:
         print(p, file=sys.stderr if not p.warning else sys.stdout)
     errors = errors_only(problems)
     print(f"{path}: {len(ds.records)} records, {len(ds.actors)} actors, {len(ds.types)} types, "
-          f"{len(ds.entities)} entities; {len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
+          f"{len(ds.entities)} entities; {plural(len(errors), 'error')}, {plural(len(problems) - len(errors), 'warning')}")
     return 1 if errors else 0
 
 

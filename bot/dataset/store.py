@@ -9,22 +9,21 @@ based on; if the record changed since, the edit is refused instead of overwritin
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
 import shutil
 import tempfile
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.dataset.files import record_files
 from bot.dataset.history import Entry, History, now
 from bot.dataset.schema import errors_only, load_dataset
-from bot.dataset.yaml_edit import append_block, atomic_write, dump_record, ordered, plain, replace_block
+from bot.dataset.yaml_edit import append_block, dump_record, ordered, plain, replace_block
 from bot.dataset.yamlio import Problem, YamlError, load_file
+from bot.files import atomic_write, locked
 
 
 class ChangeRefused(Exception):
@@ -167,14 +166,8 @@ class Store:
         return errors_only(problems)
 
     # ---- saving -----------------------------------------------------------------------
-    @contextmanager
     def _locked(self):
-        with open(self.data_dir / ".write.lock", "a+") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+        return locked(self.data_dir / ".write.lock")
 
     def apply(self, changes: list[Change], who: str, reason: str = "") -> list[Entry]:
         """Save proposed changes for good: logged first, then written; nothing if anything is off."""

@@ -7,11 +7,8 @@ the new one, never a torn one.
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import textwrap
-from pathlib import Path
 
 import yaml
 
@@ -123,23 +120,3 @@ def append_block(text: str, new_block: str) -> str:
         text += "\n"
     sep = "\n" if text.strip() else ""
     return text + sep + new_block
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write text to path so that a crash at any moment leaves the old or the new file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)  # the rename itself must reach the disk
-        finally:
-            os.close(dir_fd)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -9,10 +9,9 @@ field, the footnotes its own lines cite.
 """
 from __future__ import annotations
 
-import dataclasses
 import re
 
-from bot.engine.answer import EXAMPLES, Answer, Line
+from bot.engine.answer import EXAMPLES, UNDATED, Answer, Line, markers
 
 TITLE_MAX, DESCRIPTION_MAX, FIELDS_MAX = 256, 4096, 25
 FIELD_NAME_MAX, FIELD_VALUE_MAX, FOOTER_MAX, TOTAL_MAX, CONTENT_MAX = 256, 1024, 2048, 6000, 2000
@@ -22,7 +21,6 @@ DESCRIPTION_BUDGET = 3600   # leaves room under 4096 for a "(continued)" heading
 PAGE_BUDGET = 5700          # of the 6000 per message, with the footer reserved
 BLOCK_MAX = 1400            # one line (with its summary) never takes a whole page
 PASSAGE_MAX = 300
-UNDATED = "Date not given"
 
 _INLINE = re.compile(r"([\\*_~`|\[\]<])")   # "(" and ")" are inert once "[" and "]" are escaped
 _LINE_START = re.compile(r"(?m)^(\s*)([#>+-])")
@@ -48,10 +46,6 @@ def clip(text: str, limit: int) -> str:
     if trailing % 2:  # a lone backslash would escape the ellipsis
         cut = cut[:-1]
     return cut.rstrip() + "…"
-
-
-def markers(ns: list[int]) -> str:
-    return "".join(f"[{n}]" for n in ns)
 
 
 def page_length(page: dict) -> int:
@@ -164,22 +158,6 @@ def page_numbers(page: dict) -> list[int]:
     """The footnote numbers a page's Sources field lists."""
     return [int(n) for f in page.get("fields") or [] if f["name"].startswith("Sources")
             for n in re.findall(r"(?m)^`\[(\d+)\]`", f["value"])]
-
-
-def newest_first(answer: Answer) -> Answer:
-    """The same answer, newest year and line first (undated last), footnotes renumbered in order."""
-    dated = [(h, list(reversed(ls))) for h, ls in reversed(answer.groups) if h != UNDATED]
-    groups = dated + [(h, ls) for h, ls in answer.groups if h == UNDATED]
-    order: dict[int, int] = {}
-    for _, lines in groups:
-        for ln in lines:
-            for m in ln.markers:
-                order.setdefault(m, len(order) + 1)
-    for n, _, _ in answer.footnotes:
-        order.setdefault(n, len(order) + 1)
-    groups = [(h, [dataclasses.replace(ln, markers=[order[m] for m in ln.markers]) for ln in ls]) for h, ls in groups]
-    notes = sorted(((order[n], p, u) for n, p, u in answer.footnotes), key=lambda f: f[0])
-    return dataclasses.replace(answer, groups=groups, footnotes=notes)
 
 
 def cited_records(answer: Answer) -> dict[int, list[dict]]:

@@ -21,6 +21,7 @@ from bot.discord_adapter.answer_pages import (
     page,
     page_length,
 )
+from bot.text import plural
 
 DIFF_BUDGET = 3000          # characters of diff in a preview's description
 HISTORY_DIFF = 700          # ... in one history field
@@ -117,7 +118,7 @@ def refusal_page(exc: Exception, *, locations: bool = False) -> dict:
 
 
 def record_page(rec: dict, rel_file: str, rev: str, changes: int) -> dict:
-    desc = f"File: `{rel_file}` · {changes} recorded change(s)\n" + code_block(dump_record(rec), 3800, "yaml")
+    desc = f"File: `{rel_file}` · {plural(changes, 'recorded change')}\n" + code_block(dump_record(rec), 3800, "yaml")
     return page(f"Record {rec.get('id')}", desc, footer=f"revision {rev}")
 
 
@@ -127,7 +128,7 @@ def history_page(kind: str, target: str, entries: list[Entry]) -> dict:
     if not entries:
         return page(title, "No recorded changes: it is as it was written in the data files.")
     fields, shown = [], 0
-    base = page(title, f"{len(entries)} change(s), newest first.")
+    base = page(title, f"{plural(len(entries), 'change')}, newest first.")
     for e in reversed(entries):
         head = f"by {who_label(e.who)} · {when(e.at)}" + (f"\n“{escape(clip(e.reason, 200))}”" if e.reason else "")
         room = min(HISTORY_DIFF, FIELD_VALUE_MAX - len(head) - 1)
@@ -195,6 +196,6 @@ def reload_page(counts: dict | None, problems: list | None, data_dir: Path, kept
             pass
         lines.append(f"• `{escape(str(f))}:{p.line}` {escape(p.message)}")
     more = f"\n… and {len(problems) - 20} more (`python -m bot validate`)" if len(problems) > 20 else ""
-    lead = (f"The data has {len(problems)} problem(s); "
+    lead = (f"The data has {plural(len(problems), 'problem')}; "
             + ("answers still come from the last good version." if kept else "answers are unavailable until fixed."))
     return page("Data not reloaded", lead + "\n" + "\n".join(lines) + more)

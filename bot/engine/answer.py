@@ -6,13 +6,16 @@ lay it out differently while saying exactly the same thing.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import textwrap
 from dataclasses import dataclass, field
 
+from bot.dataset.model import ACTING_ROLES
 from bot.engine.interpret import Interpretation
 from bot.text import stem, tokenize
 
+UNDATED = "Date not given"   # a record whose source gives no date
 SUMMARY_UP_TO = 3  # answers this short show each record's summary under its line
 
 EXAMPLES = ["what did Canada do", "sanctions in 2021", "which countries recognized the genocide",
@@ -52,7 +55,7 @@ class Answer:
 def short_date(rec: dict) -> str:
     d = rec.get("date")
     if not d:
-        return "date not given"
+        return UNDATED
     if d["kind"] in ("day", "month") and d.get("sort") is not None:
         o = dt.date.fromordinal(d["sort"])
         mon = calendar.month_abbr[o.month]
@@ -63,12 +66,12 @@ def short_date(rec: dict) -> str:
 def year_of(rec: dict) -> str:
     d = rec.get("date")
     if not d or d.get("sort") is None:
-        return "Date not given"
+        return UNDATED
     return str(dt.date.fromordinal(d["sort"]).year)
 
 
 def who(rec: dict) -> str:
-    acting = [a for a in rec["actors"] if a["role"] in ("acted", "joined")] or rec["actors"]
+    acting = [a for a in rec["actors"] if a["role"] in ACTING_ROLES] or rec["actors"]
     first = acting[0]
     label = f"{first['flag']} {first['name']}" if first.get("flag") else first["name"]
     return label + (f" and {len(acting) - 1} more" if len(acting) > 1 else "")
@@ -107,9 +110,9 @@ def record_line(rec: dict, cites: Citations, with_detail: bool) -> Line:
     return Line(text, cites.mark(rec), rec["id"], rec["summary"] if with_detail else "")
 
 
-def chronological(records: list[dict], cites: Citations, newest_first: bool = False) -> list[tuple[str, list[Line]]]:
+def chronological(records: list[dict], cites: Citations) -> list[tuple[str, list[Line]]]:
     dated = sorted((r for r in records if r.get("date") and r["date"].get("sort") is not None),
-                   key=lambda r: r["date"]["sort"], reverse=newest_first)
+                   key=lambda r: r["date"]["sort"])
     undated = [r for r in records if not (r.get("date") and r["date"].get("sort") is not None)]
     detail = len(records) <= SUMMARY_UP_TO
     groups: list[tuple[str, list[Line]]] = []
@@ -126,6 +129,22 @@ def relevant_figures(records: list[dict], question: str) -> list[tuple[dict, dic
     asked = {t.stem for t in tokenize(question)}
     return [(rec, f) for rec in records for f in rec.get("figures") or []
             if any(stem(w) in asked for w in f["unit"].lower().split())]
+
+
+def newest_first(answer: Answer) -> Answer:
+    """The same answer, newest year and line first (undated last), footnotes renumbered in order."""
+    dated = [(h, list(reversed(ls))) for h, ls in reversed(answer.groups) if h != UNDATED]
+    groups = dated + [(h, ls) for h, ls in answer.groups if h == UNDATED]
+    order: dict[int, int] = {}
+    for _, lines in groups:
+        for ln in lines:
+            for m in ln.markers:
+                order.setdefault(m, len(order) + 1)
+    for n, _, _ in answer.footnotes:
+        order.setdefault(n, len(order) + 1)
+    groups = [(h, [dataclasses.replace(ln, markers=[order[m] for m in ln.markers]) for ln in ls]) for h, ls in groups]
+    notes = sorted(((order[n], p, u) for n, p, u in answer.footnotes), key=lambda f: f[0])
+    return dataclasses.replace(answer, groups=groups, footnotes=notes)
 
 
 # ---- plain-text layout, for the command line (Discord lays pages out in discord_adapter/answer_pages.py)

@@ -1,6 +1,7 @@
 """One builder per intent: list, count, which, when, latest/earliest, compare, and no match."""
 from __future__ import annotations
 
+from bot.dataset.model import ACTING_ROLES
 from bot.engine.answer import (
     EXAMPLES,
     Answer,
@@ -12,14 +13,11 @@ from bot.engine.answer import (
     short_date,
 )
 from bot.engine.interpret import KIND_MEMBERS, Interpretation
+from bot.text import plural
 
 
 def _describe(descriptions: list[str]) -> str:
     return f" ({'; '.join(d for d in descriptions if d)})" if descriptions else ""
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _shown(total: int, shown: int) -> str:
@@ -35,7 +33,7 @@ def help_answer(question: str, interp: Interpretation | None = None) -> Answer:
 def list_answer(interp: Interpretation, records: list[dict], total: int, descriptions: list[str]) -> Answer:
     cites = Citations()
     groups = chronological(records, cites)
-    head = f"{_plural(total, 'record')}{_describe(descriptions)}{_shown(total, len(records))}:"
+    head = f"{plural(total, 'record')}{_describe(descriptions)}{_shown(total, len(records))}:"
     return Answer(interp.question, "list", head, groups, cites.notes, records, total, interp)
 
 
@@ -49,7 +47,7 @@ def count_answer(interp: Interpretation, records: list[dict], total: int, descri
         label = fig["label"] or fig["unit"]
         said = label if str(fig["value"]) in label else f"{fig['value']:,} {label}"  # "more than 60 …" says it
         lines.append(Line(f"The source gives {said} ({short_date(rec)})", cites.mark(rec), rec["id"]))
-    head = f"{_plural(total, 'record')} match{_describe(descriptions)}."
+    head = f"{plural(total, 'record')} match{_describe(descriptions)}."
     groups = ([("Figures from the source", lines)] if lines else []) + chronological(records, cites)
     return Answer(interp.question, "count", head, groups, cites.notes, records, total, interp)
 
@@ -68,7 +66,7 @@ def _who_key(rec: dict, kinds: list[str], targeted: bool = False) -> list[tuple[
             if a["role"] == "target" and a["kind"] in {k for kind in kinds for k in KIND_MEMBERS[kind]}:
                 out.append((a["id"], a["name"]))
             continue
-        if a["role"] not in ("acted", "joined"):
+        if a["role"] not in ACTING_ROLES:
             continue
         if "country" in kinds:
             if a.get("country"):
@@ -129,7 +127,7 @@ def when_answer(interp: Interpretation, records: list[dict], total: int, descrip
     top = records[:3]
     lines = [record_line(r, cites, True) for r in top]
     head = f"{short_date(top[0])}: {top[0]['title']}" if len(top) == 1 else \
-        f"{_plural(total, 'record')} match{_describe(descriptions)}; the most relevant:"
+        f"{plural(total, 'record')} match{_describe(descriptions)}; the most relevant:"
     return Answer(interp.question, "when", head, [("", lines)], cites.notes, records, total, interp)
 
 
@@ -137,7 +135,7 @@ def ordered_answer(interp: Interpretation, records: list[dict], total: int, desc
     cites = Citations()
     which = "most recent" if interp.intent == "latest" else "earliest"
     lines = [record_line(r, cites, False) for r in records]
-    head = f"The {which} {_plural(len(records), 'record')}{_describe(descriptions)}, of {total}:"
+    head = f"The {which} {plural(len(records), 'record')}{_describe(descriptions)}, of {total}:"
     return Answer(interp.question, interp.intent, head, [("", lines)], cites.notes, records, total, interp)
 
 
@@ -145,9 +143,9 @@ def compare_answer(interp: Interpretation, per_actor: list[tuple[dict, list[dict
     cites = Citations()
     groups, parts, seen, records = [], [], set(), []
     for actor, recs, total in per_actor:
-        parts.append(f"{actor['name']}: {_plural(total, 'record')}")
+        parts.append(f"{actor['name']}: {plural(total, 'record')}")
         lines = [line for _, ls in chronological(recs, cites) for line in ls]
-        groups.append((f"{actor['name']} — {_plural(total, 'record')}", lines or [Line("No records.", [])]))
+        groups.append((f"{actor['name']} — {plural(total, 'record')}", lines or [Line("No records.", [])]))
         for r in recs:
             if r["id"] not in seen:
                 seen.add(r["id"])

@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 from bot.dataset.files import stat_signature
-from bot.dates import Period
+from bot.dates import Period, year_span
 from bot.engine import compose
 from bot.engine.filters import Clause, clauses, fts_query, text_clause
 from bot.engine.interpret import Interpretation
@@ -150,11 +150,7 @@ class Engine:
         interp.acting_only = acting_only or interp.acting_only
         if start is not None or end is not None:
             lo, hi = dt.date(start or 1, 1, 1).toordinal(), dt.date(end or 9999, 12, 31).toordinal()
-            if start and end:
-                what = str(start) if start == end else f"{start}–{end}"
-            else:
-                what = f"from {start}" if start else f"until {end}"
-            interp.periods = [Period(lo, hi, what)]
+            interp.periods = [Period(lo, hi, year_span(start, end))]
         return self._answer(interp, limit)
 
     def search(self, interp: Interpretation, limit: int | None = None):

@@ -6,14 +6,12 @@ and a dataset with errors leaves the existing index untouched.
 """
 from __future__ import annotations
 
-import fcntl
 import gc
 import json
 import os
 import sqlite3
 import time
 from collections import Counter
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
@@ -21,6 +19,7 @@ from bot.dataset.files import content_hash, record_files, stat_signature
 from bot.dataset.reader import Reader
 from bot.dataset.schema import errors_only, load_dataset, read_vocabularies
 from bot.dataset.yamlio import Problem
+from bot.files import locked
 from bot.index.rows import FileRows, each_file
 from bot.text import phrase_key, stem
 
@@ -73,23 +72,11 @@ def is_fresh(data_dir: Path, db_path: Path, meta: dict | None = None) -> bool:
     return True
 
 
-@contextmanager
-def build_lock(db_path: Path):
-    """One builder at a time across processes; the others wait, then find it fresh."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(f"{db_path}.lock", "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def ensure_index(data_dir: Path, db_path: Path, force: bool = False) -> bool:
     """Rebuild when the data changed; True if it did. Raises DataError on bad data."""
     if not force and is_fresh(data_dir, db_path):
         return False
-    with build_lock(db_path):
+    with locked(f"{db_path}.lock"):  # one builder at a time; the others wait, then find it fresh
         if not force and is_fresh(data_dir, db_path):
             return False
         build(data_dir, db_path)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from bot.pictures.layout import ACTING, Layout, Mark, layout_timeline
+from bot.dataset.model import ACTING_ROLES
+from bot.pictures.layout import Layout, Mark, layout_timeline
 from bot.pictures.style import (
     BAND,
     DPI,
@@ -25,13 +26,13 @@ from bot.pictures.style import (
     draw_caption,
     draw_title,
     new_figure,
-    plural,
     png_bytes,
     source_line,
     text_px,
     time_axis,
     wrap,
 )
+from bot.text import plural
 
 __all__ = ["Chart", "EmptyChart", "Layout", "Mark", "layout_timeline", "render_timeline", "render_stats",
            "stats_counts"]
@@ -181,7 +182,7 @@ def stats_counts(records: list[dict]) -> dict:
         if d and d.get("sort") is not None:
             years[dt.date.fromordinal(d["sort"]).year] += 1
         types.update(dict.fromkeys(rec.get("type_labels") or rec["types"], 1))
-        acting = [a for a in rec["actors"] if a["role"] in ACTING] or rec["actors"][:1]
+        acting = [a for a in rec["actors"] if a["role"] in ACTING_ROLES] or rec["actors"][:1]
         actors.update(dict.fromkeys((a.get("top_name") or a["name"] for a in acting), 1))
     notes = []
     if (lost := len(records) - sum(years.values())):

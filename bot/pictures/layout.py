@@ -9,9 +9,10 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
-from bot.pictures.style import PALETTE, EmptyChart, Style, assign_styles, clean_label, plural
+from bot.dataset.model import ACTING_ROLES
+from bot.pictures.style import PALETTE, EmptyChart, Style, assign_styles, clean_label
+from bot.text import plural
 
-ACTING = ("acted", "joined")
 # How a date part of each precision is drawn: a day is a point, anything coarser is a span.
 PART_KIND = {"day": "day", "month": "month", "year": "period", "approximate": "period"}
 MIN_SPAN_DAYS = 365       # a single event still gets a readable axis around it
@@ -85,7 +86,7 @@ def pieces(date: dict | None) -> tuple[list[tuple[str, dt.date, dt.date]], int]:
 def row_keys(rec: dict, rows: str) -> list[str]:
     if rows == "type":
         return list(dict.fromkeys(rec.get("type_labels") or rec["types"]))
-    acting = [a for a in rec["actors"] if a["role"] in ACTING] or rec["actors"][:1]
+    acting = [a for a in rec["actors"] if a["role"] in ACTING_ROLES] or rec["actors"][:1]
     return list(dict.fromkeys(a.get("top_name") or a["name"] for a in acting))
 
 

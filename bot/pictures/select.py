@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.engine import names
+from bot.engine import options
 from bot.engine.engine import Engine
 
 CHART_LIMIT = 5000  # records fetched for one picture; more would not be legible anyway
@@ -18,22 +18,11 @@ class Selection:
     label: str
 
 
-def _resolve(engine: Engine, actors: list[str], types: list[str]) -> tuple[list[str], list[str]]:
-    """Ids for the typed names; UnknownName (with what is close) for one that names nothing."""
-    return [names.actor_id(engine, a) for a in actors], [names.type_id(engine, t) for t in types]
-
-
 def select(engine: Engine, *, actors: list[str] = (), types: list[str] = (), start: int | None = None,
            end: int | None = None) -> Selection:
-    actor_ids, type_ids = _resolve(engine, [a for a in actors if a], [t for t in types if t])
-    st = engine.state
-    parts = [st.actors[a]["name"] for a in actor_ids] + [st.types[t] for t in type_ids]
-    if start or end:
-        parts.append(f"{start or '…'}–{end or '…'}" if start != end else str(start))
-    label = " · ".join(parts) or "all records"
-    answer = engine.select(actors=actor_ids, types=type_ids, start=start, end=end, acting_only=bool(actor_ids),
-                           label=label, limit=CHART_LIMIT)
-    return Selection(answer.records, answer.total, label)
+    answer = options.answer_for(engine, actors=actors, types=types, start=start, end=end,
+                                acting_only=any(actors), limit=CHART_LIMIT)
+    return Selection(answer.records, answer.total, answer.question)
 
 
 def timeline_chart(engine: Engine, *, actors=(), types=(), start=None, end=None, rows: str = "actor"):

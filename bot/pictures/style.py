@@ -12,6 +12,8 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 
+from bot.text import plural
+
 DPI = 100          # fixed, so pixel sizes are exact and output is byte-for-byte repeatable
 WIDTH_PX = 1600
 MAX_HEIGHT_PX = 4000  # Discord shows images up to ~4096 px
@@ -44,10 +46,6 @@ class Chart:
 
 class EmptyChart(ValueError):
     """Nothing to draw; the message says why, for the user."""
-
-
-def plural(n: int, word: str, many: str = "") -> str:
-    return f"{n} {word if n == 1 else many or word + 's'}"
 
 
 @functools.lru_cache(maxsize=1)
