@@ -13,7 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.dataset.model import ACTOR_KINDS
-from bot.dataset.store import ChangeRefused, revision
+from bot.dataset.store import ChangeRefused, field_error
 from bot.discord_adapter.checks import moderator_only
 from bot.discord_adapter.moderation_pages import history_page
 from bot.discord_adapter.moderation_views import (
@@ -24,7 +24,6 @@ from bot.discord_adapter.moderation_views import (
     refuse,
     undo_now,
 )
-from bot.discord_adapter.record_form import field_error
 from bot.discord_adapter.sending import log_interaction, send_page
 from bot.engine import names
 
@@ -53,15 +52,9 @@ class ActorsAdmin(ModeratorCog, group_name="actors", group_description="Moderato
                   flag: app_commands.Range[str, 1, 16] | None = None,
                   aliases: app_commands.Range[str, 1, 1000] | None = None, reason: Reason | None = None) -> None:
         def propose():
-            actor: dict = {"id": actor_id.strip(), "name": " ".join(name.split()), "kind": kind}
-            if parent:
-                actor["parent"] = _actor_id(self.bot.engine, parent, "parent")
-            if flag:
-                actor["flag"] = flag.strip()
-            names = [a.strip() for a in (aliases or "").split(",") if a.strip()]
-            if names:
-                actor["aliases"] = list(dict.fromkeys(names))
-            return self.store.propose("actor", "add", actor["id"], actor)
+            parent_id = _actor_id(self.bot.engine, parent, "parent") if parent else None
+            return self.store.propose_actor(actor_id, name, kind, parent=parent_id, flag=flag,
+                                            aliases=(aliases or "").split(","))
         await propose_and_confirm(interaction, self.bot, propose, reason, "actors add")
 
     @app_commands.command(description="Give an actor another name that questions may use, after a preview")
@@ -72,15 +65,7 @@ class ActorsAdmin(ModeratorCog, group_name="actors", group_description="Moderato
     async def alias(self, interaction: discord.Interaction, actor: app_commands.Range[str, 1, 100],
                     alias: app_commands.Range[str, 1, 100], reason: Reason | None = None) -> None:
         def propose():
-            actor_id = _actor_id(self.bot.engine, actor, "actor")
-            current = self.store.get("actor", actor_id)
-            if current is None:
-                raise ChangeRefused(f"there is no actor {actor_id!r} in actors.yaml")
-            text = " ".join(alias.split())
-            if text.casefold() in [str(a).casefold() for a in [current.get("name"), *(current.get("aliases") or [])]]:
-                raise field_error("alias", f"{current.get('name')} is already called “{text}”")
-            after = {**current, "aliases": [*(current.get("aliases") or []), text]}
-            return self.store.propose("actor", "edit", actor_id, after, revision(current))
+            return self.store.propose_alias(_actor_id(self.bot.engine, actor, "actor"), alias)
         await propose_and_confirm(interaction, self.bot, propose, reason, "actors alias")
 
     @app_commands.command(description="Who changed an actor, when and why, newest first")

@@ -14,27 +14,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.dataset.store import ChangeRefused
+from bot.dataset.store import ChangeRefused, field_error
 from bot.dataset.transfer import MAX_IMPORT_BYTES, apply_import, export_text, plan_import
 from bot.discord_adapter.answer_pages import notice_page
 from bot.discord_adapter.checks import moderator_only
 from bot.discord_adapter.moderation_pages import import_preview_page, reload_page
 from bot.discord_adapter.moderation_views import ModeratorCog, ask_to_confirm, defer, refuse, who
-from bot.discord_adapter.record_form import field_error
 from bot.discord_adapter.sending import log_interaction, send_page
-from bot.index.build import DataError
-
-
-def reload_status(engine) -> tuple[dict | None, list | None, bool]:
-    """(counts, None, _) when the data loaded; (None, problems, kept an older index?) when not."""
-    try:
-        engine.refresh()
-    except DataError as exc:
-        return None, exc.problems, False
-    if engine.last_error is not None:
-        return None, engine.last_error.problems, True
-    st = engine.state
-    return {"records": st.n_records, "actors": len(st.actors), "types": len(st.types)}, None, False
 
 
 @moderator_only()
@@ -87,7 +73,7 @@ class DataAdmin(ModeratorCog, group_name="data", group_description="Moderators: 
     @moderator_only()
     async def reload(self, interaction: discord.Interaction) -> None:
         await defer(interaction)
-        counts, problems, kept = await asyncio.to_thread(reload_status, self.bot.engine)
+        counts, problems, kept = await asyncio.to_thread(self.bot.engine.reload_status)
         page = reload_page(counts, problems, self.store.data_dir, kept)
         await send_page(interaction, page, notice=bool(problems))
         log_interaction(interaction, "data reload", len(problems or []), "problems" if problems else "reloaded")

@@ -117,11 +117,7 @@ def _dispatch(args, store: Store) -> int:
             item = _read_record(args.file)
             change = store.propose("actor", "add", str(item.get("id", "")), item)
         else:
-            actor = store.get("actor", args.id)
-            if actor is None:
-                raise ChangeRefused(f"there is no actor {args.id!r}")
-            after = {**actor, "aliases": [*(actor.get("aliases") or []), args.alias]}
-            change = store.propose("actor", "edit", args.id, after, revision(actor))
+            change = store.propose_alias(args.id, args.alias)
         if not _confirmed(args, change.diff()):
             return 0
         e = store.apply([change], _who(), args.reason)[0]

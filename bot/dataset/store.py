@@ -38,6 +38,12 @@ class Conflict(ChangeRefused):
     pass
 
 
+def field_error(field: str, message: str) -> ChangeRefused:
+    """A refusal that names the field (of a form, an option, a file) it is about."""
+    text = f"{field}: {message}"
+    return ChangeRefused(text, [Problem(field, 0, text)])
+
+
 @dataclass
 class Change:
     action: str                  # add | edit | remove | undo | import
@@ -138,6 +144,32 @@ class Store:
         if change.problems:
             raise ChangeRefused("; ".join(p.message for p in change.problems[:5]), change.problems)
         return change
+
+    def propose_actor(self, actor_id: str, name: str, kind: str, *, parent: str | None = None,
+                      flag: str | None = None, aliases: list[str] = ()) -> Change:
+        """A new actor from its parts (ids already resolved), spaces tidied, aliases once each."""
+        actor: dict = {"id": actor_id.strip(), "name": " ".join(name.split()), "kind": kind}
+        if parent:
+            actor["parent"] = parent
+        if flag and flag.strip():
+            actor["flag"] = flag.strip()
+        aliases = [" ".join(a.split()) for a in aliases if a.strip()]
+        if aliases:
+            actor["aliases"] = list(dict.fromkeys(aliases))
+        return self.propose("actor", "add", actor["id"], actor)
+
+    def propose_alias(self, actor_id: str, alias: str) -> Change:
+        """Another name for an actor; refused when the actor already has it (in any case)."""
+        current = self.get("actor", actor_id)
+        if current is None:
+            raise ChangeRefused(f"there is no actor {actor_id!r} in actors.yaml")
+        text = " ".join(alias.split())
+        if not text:
+            raise field_error("alias", "an alias cannot be empty")
+        if text.casefold() in [str(a).casefold() for a in [current.get("name"), *(current.get("aliases") or [])]]:
+            raise field_error("alias", f"{current.get('name')} is already called “{text}”")
+        after = {**current, "aliases": [*(current.get("aliases") or []), text]}
+        return self.propose("actor", "edit", actor_id, after, revision(current))
 
     def _texts(self, changes: list[Change]) -> dict[Path, str]:
         texts: dict[Path, str] = {}

@@ -11,18 +11,12 @@ import re
 import unicodedata
 
 from bot.dataset.model import ROLES
-from bot.dataset.store import ChangeRefused, Store
-from bot.dataset.yamlio import Problem
+from bot.dataset.store import Store, field_error
 from bot.engine import names
 
 SLUG_WORDS, SLUG_MAX = 5, 60
 _STOP = set("a an and the of to in on for by with at from as its it is are was were be has have had into over "
             "against about after before than that this".split())
-
-
-def field_error(field: str, message: str) -> ChangeRefused:
-    text = f"{field}: {message}"
-    return ChangeRefused(text, [Problem(field, 0, text)])
 
 
 def form_values(rec: dict) -> dict[str, str]:

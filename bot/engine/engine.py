@@ -85,6 +85,18 @@ class Engine:
         self.refresh()
         return self._state
 
+    def reload_status(self) -> tuple[dict | None, list | None, bool]:
+        """After a change on disk: (counts, None, False) when the data loaded; (None, problems,
+        whether an older index still answers) when it did not."""
+        try:
+            self.refresh()
+        except DataError as exc:
+            return None, exc.problems, False
+        if self.last_error is not None:
+            return None, self.last_error.problems, True
+        st = self._state
+        return {"records": st.n_records, "actors": len(st.actors), "types": len(st.types)}, None, False
+
     # ---- answering -------------------------------------------------------------------
     def interpret(self, question: str) -> Interpretation:
         return self.state.interpreter(question)
