@@ -2,7 +2,7 @@
 
 Every date becomes one or more *anchors*: closed intervals of day ordinals
 (date.toordinal()). A record matches a period when at least half of one of its
-anchors lies inside the period, so a month-precision record matches its month and
+anchors lies inside the period (the SQL is in bot/engine/filters.py), so a month-precision record matches its month and
 year but never a single day, and nothing is ever made more precise than the source.
 """
 from __future__ import annotations
@@ -147,12 +147,6 @@ def _parse(value) -> DateValue | None:
     p = parse_part(value)
     anchors = ((p.start, p.end),) if p.start is not None else ()
     return DateValue(p.precision, (p,), anchors, p.text)
-
-
-def matches(anchor: tuple[int, int], period: tuple[int, int]) -> bool:
-    """At least half of the anchor lies inside the period (the SQL filter says the same)."""
-    overlap = min(anchor[1], period[1]) - max(anchor[0], period[0]) + 1
-    return overlap * 2 >= anchor[1] - anchor[0] + 1
 
 
 def year_span(start: int | None, end: int | None) -> str:

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from bot.dates import OPEN_END, OPEN_START, find_periods, matches, parse_date
+from bot.dates import OPEN_END, OPEN_START, find_periods, parse_date
 
 
 def d(s: str) -> int:
@@ -71,20 +71,3 @@ def test_question_periods(question, periods):
     got = [(p.start, p.end) for _, _, p in find_periods(question)]
     want = [(d(a) if a else OPEN_START, d(b) if b else OPEN_END) for a, b in periods]
     assert got == want
-
-
-@pytest.mark.parametrize("record,period,expected", [
-    ("2021-03", ("2021-01-01", "2021-12-31"), True),      # month in its year
-    ("2021-03", ("2021-03-01", "2021-03-31"), True),      # month in its month
-    ("2021-03", ("2021-03-22", "2021-03-22"), False),     # never more precise than the data
-    ("2021", ("2021-03-01", "2021-03-31"), False),
-    ("late 2020", ("2020-01-01", "2020-12-31"), True),
-    ("late 2020", ("2020-12-01", "2020-12-31"), False),
-    ("2020-07/2021-12", ("2021-03-01", "2021-03-31"), False),  # middle of a range: unknown
-    ("2020-07/2021-12", ("2020-01-01", "2020-12-31"), True),   # holds its start
-    ("2020-07/2021-12", ("2021-01-01", "2021-12-31"), True),   # holds its end
-    ("2021-03-22", ("2021-03-22", "2021-03-22"), True),
-])
-def test_matching_respects_precision(record, period, expected):
-    p = (d(period[0]), d(period[1]))
-    assert any(matches(a, p) for a in parse_date(record).anchors) is expected

@@ -1,7 +1,6 @@
 """Moderators' changes on real files: validated, attributed, reversible, never lost or torn."""
 from __future__ import annotations
 
-import os
 import random
 import signal
 import subprocess
@@ -131,20 +130,21 @@ def test_bad_imports_are_refused(store, data, message):
     assert store.history.entries() == []
 
 
-def _run_saver(data_dir, env_extra=None, loops=1):
+def _run_saver(data_dir, kill_after_log=False, loops=1):
     code = f"""
-import sys
+import os, sys
 sys.path.insert(0, {str(ROOT)!r})
 from bot.dataset.store import Store
 s = Store({str(data_dir)!r})
+if {kill_after_log!r}:
+    s.after_log = lambda: os.kill(os.getpid(), 9)
 for n in range({loops}):
     rec = s.get("record", {RID!r})
     title = "Title A" if rec["title"] != "Title A" else "Title B"
     s.apply([s.propose("record", "edit", {RID!r}, dict(rec, title=title))], "loop")
     print(n, flush=True)
 """
-    return subprocess.Popen([sys.executable, "-c", code], env=dict(os.environ, **(env_extra or {})),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def _consistent(data_dir):
@@ -155,7 +155,7 @@ def _consistent(data_dir):
 
 
 def test_killed_between_log_and_file_is_finished_on_recovery(data_copy):
-    proc = _run_saver(data_copy, {"UYGHUR_BOT_CRASH_AT": "after-log"})
+    proc = _run_saver(data_copy, kill_after_log=True)
     proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL
     assert _consistent(data_copy).startswith("Germany")      # the file still holds the old version

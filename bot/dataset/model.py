@@ -100,7 +100,6 @@ class Record:
     quote: str = ""
     file: str = ""
     line: int = 0
-    raw: dict = field(default_factory=dict, repr=False)
 
 
 @dataclass

@@ -82,6 +82,7 @@ class Store:
     def __init__(self, data_dir: Path | str, history_path: Path | str | None = None):
         self.data_dir = Path(data_dir)
         self.history = History(Path(history_path) if history_path else self.data_dir / "history.jsonl")
+        self.after_log = None   # a test seam: called between the history write and the file writes
 
     # ---- reading ----------------------------------------------------------------------
     def files(self, kind: str) -> list[Path]:
@@ -110,7 +111,7 @@ class Store:
             out += [plain(i) for i in items if isinstance(i, dict)]
         return out
 
-    def _home(self, kind: str, item: dict) -> Path:
+    def home_file(self, kind: str, item: dict) -> Path:
         """Where a new item goes: the file of the section it cites, else records/moderated.yaml."""
         if kind == "actor":
             return self.data_dir / "actors.yaml"
@@ -131,7 +132,7 @@ class Store:
         if action == "add":
             if before is not None:
                 raise ChangeRefused(f"{kind} {target!r} already exists")
-            path = self._home(kind, after or {})
+            path = self.home_file(kind, after or {})
         elif before is None:
             raise ChangeRefused(f"there is no {kind} {target!r}")
         if base_revision and revision(before) != base_revision:
@@ -140,7 +141,7 @@ class Store:
         if after is not None and str(after.get("id")) != target:
             raise ChangeRefused(f"the id cannot change ({target!r} → {after.get('id')!r}); add a new {kind} instead")
         change = Change(action, kind, target, path, before, plain(after) if after is not None else None)
-        change.problems = self._validate(self._texts([change]))
+        change.problems = self.check([change])
         if change.problems:
             raise ChangeRefused("; ".join(p.message for p in change.problems[:5]), change.problems)
         return change
@@ -170,6 +171,10 @@ class Store:
             raise field_error("alias", f"{current.get('name')} is already called “{text}”")
         after = {**current, "aliases": [*(current.get("aliases") or []), text]}
         return self.propose("actor", "edit", actor_id, after, revision(current))
+
+    def check(self, changes: list[Change]) -> list[Problem]:
+        """What `validate` would say of the data with these changes applied (errors only)."""
+        return self._validate(self._texts(changes)) if changes else []
 
     def _texts(self, changes: list[Change]) -> dict[Path, str]:
         texts: dict[Path, str] = {}
@@ -220,7 +225,8 @@ class Store:
                              reason, c.before, c.after, c.rev_before, c.rev_after, batch, c.undoes)
                        for n, c in enumerate(changes)]
             self.history.append(entries)
-            _crash_point("after-log")
+            if self.after_log:
+                self.after_log()
             for path, text in texts.items():
                 atomic_write(path, text)
             return entries
@@ -271,9 +277,3 @@ def _link_or_copy(src, dst):
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
-
-
-def _crash_point(name: str) -> None:
-    """Lets the crash-safety test stop a real process at a chosen moment of a save."""
-    if os.environ.get("UYGHUR_BOT_CRASH_AT") == name:
-        os.kill(os.getpid(), 9)

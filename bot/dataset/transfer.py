@@ -63,7 +63,7 @@ def plan_import(store: Store, data: bytes | str, name: str = "import.yaml") -> I
     for item in items:
         rid, new = str(item["id"]), plain(item)
         if rid not in current:
-            plan.changes.append(Change("import", "record", rid, store._home("record", new), None, new))
+            plan.changes.append(Change("import", "record", rid, store.home_file("record", new), None, new))
             plan.added.append(rid)
         elif ordered(new) != ordered(current[rid][1]):
             plan.changes.append(Change("import", "record", rid, current[rid][0], current[rid][1], new))
@@ -72,7 +72,7 @@ def plan_import(store: Store, data: bytes | str, name: str = "import.yaml") -> I
         if rid not in set(ids):
             plan.changes.append(Change("import", "record", rid, path, old, None))
             plan.removed.append(rid)
-    problems = store._validate(store._texts(plan.changes)) if plan.changes else []
+    problems = store.check(plan.changes)
     if problems:
         raise ChangeRefused(f"importing {name} would leave {len(problems)} problem(s): "
                             + "; ".join(p.message for p in problems[:5]), problems)

@@ -120,7 +120,7 @@ def answer_pages(answer: Answer, title: str | None = None) -> list[dict]:
     def flush() -> None:
         nonlocal desc, used, count, current_heading
         pages.append({"title": head, "description": "\n".join(desc).strip(),
-                      "fields": _sources_fields(answer, used), "footer": ""})
+                      "fields": _sources_fields(answer, used), "footer": "", "cites": list(used)})
         desc, used, count, current_heading = [], [], 0, None
 
     last_flushed = None  # the group heading the previous page ended in
@@ -155,9 +155,8 @@ def answer_pages(answer: Answer, title: str | None = None) -> list[dict]:
 
 
 def page_numbers(page: dict) -> list[int]:
-    """The footnote numbers a page's Sources field lists."""
-    return [int(n) for f in page.get("fields") or [] if f["name"].startswith("Sources")
-            for n in re.findall(r"(?m)^`\[(\d+)\]`", f["value"])]
+    """The footnote numbers a page's lines cite (kept with the page, not read back from its text)."""
+    return list(page.get("cites") or [])
 
 
 def cited_records(answer: Answer) -> dict[int, list[dict]]:

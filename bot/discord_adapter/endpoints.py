@@ -16,7 +16,7 @@ import yarl
 from discord import gateway as _gateway
 from discord import http as _http
 
-__all__ = ("use_endpoints", "current_endpoints")
+__all__ = ("use_endpoints",)
 
 # Captured at import so that use_endpoints(None, None) can undo an earlier call
 # (tests switch back and forth within one process).
@@ -75,8 +75,3 @@ def use_endpoints(api_base: str | None = None, gateway_url: str | None = None) -
     else:
         _pinned_gateway = None
         _gateway.DiscordWebSocket.DEFAULT_GATEWAY = _DEFAULT_GATEWAY
-
-
-def current_endpoints() -> tuple[str, str | None]:
-    """Return ``(api_base, pinned_gateway_url_or_None)``; handy for logging at startup."""
-    return _http.Route.BASE, (str(_pinned_gateway) if _pinned_gateway is not None else None)

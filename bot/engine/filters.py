@@ -101,7 +101,7 @@ def clauses(interp: Interpretation) -> list[Clause]:
         params, parts = {}, []
         for n, p in enumerate(interp.periods):
             params[f"p{n}s"], params[f"p{n}e"] = p.start, p.end
-            # at least half of a record's date lies in the period (see dates.matches). That puts
+            # at least half of a record's date lies in the period (the one place this rule is written). That puts
             # the date's midpoint within half a day of the period, which the index on
             # start + end can find without reading every date.
             parts.append(f"(d.start + d.end between 2 * :p{n}s - 1 and 2 * :p{n}e + 1"
