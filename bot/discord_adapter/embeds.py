@@ -1,4 +1,4 @@
-"""Page dicts (bot/pages.py) as discord.Embed objects. Imported only by the Discord side."""
+"""Page dicts (answer_pages.py, moderation_pages.py) as discord.Embed objects."""
 from __future__ import annotations
 
 import discord
