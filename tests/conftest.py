@@ -1,16 +1,20 @@
-"""Shared fixtures: a real engine on the shipped data, and throw-away copies of the data."""
+"""Shared fixtures: a real engine, and throw-away copies of the data. The fake Discord's
+fixtures (``fake``, ``fake_unchecked``) come from tests/fakediscord/plugin.py; plain helpers
+are in tests/helpers.py."""
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
-from bot.engine.engine import Engine
+pytest.register_assert_rewrite("fakediscord", "helpers")  # their asserts report like a test's
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
+from helpers import DATA  # noqa: E402
+
+from bot.engine.engine import Engine  # noqa: E402
+
+pytest_plugins = ["fakediscord.plugin"]
 
 
 @pytest.fixture(scope="session")
@@ -24,26 +28,3 @@ def data_copy(tmp_path) -> Path:
     dest = tmp_path / "data"
     shutil.copytree(DATA, dest)
     return dest
-
-
-def passages(answer) -> set[str]:
-    """'Canada#2'-style keys of every passage the answer's records cite."""
-    return {f"{s['section']}#{s['item']}" for r in answer.records for s in r["sources"]}
-
-
-@pytest_asyncio.fixture
-async def fake(request):
-    """A local fake Discord the real client talks to; afterwards every payload is checked against
-    Discord's limits (and, for a module's EPHEMERAL_COMMANDS, that every reply was ephemeral)."""
-    from fake_discord import FakeDiscord, check_payloads
-
-    from bot.discord_adapter.endpoints import use_endpoints
-
-    server = await FakeDiscord().start()
-    use_endpoints(server.api_base, server.gateway_url)
-    try:
-        yield server
-        check_payloads(server, getattr(request.module, "EPHEMERAL_COMMANDS", frozenset()))
-    finally:
-        use_endpoints(None, None)  # later tests must not inherit the fake
-        await server.stop()

@@ -6,9 +6,10 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
-from test_discord_bot import EPHEMERAL, embed, started
+from fakediscord import running_bot
+from helpers import EPHEMERAL, ROOT, embed, started
 
+from bot.discord_adapter.client import sync_commands
 from bot.engine.names import UnknownName
 from bot.pictures.draw import EmptyChart
 from bot.pictures.select import select, timeline_chart
@@ -41,10 +42,6 @@ def test_cli_draws_the_same_picture(tmp_path):
 
 @pytest.mark.asyncio
 async def test_timeline_and_stats_reply_with_a_png(fake, engine, tmp_path):
-    from fake_discord import running_bot
-
-    from bot.discord_adapter.client import sync_commands
-
     bot = await started(fake, engine, tmp_path)
     async with running_bot(bot, fake):
         await sync_commands(bot, fake.guild.id)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT
+from helpers import DATA, ROOT
 
 from bot.dataset.files import data_files
 from bot.dataset.schema import errors_only, load_dataset

@@ -16,38 +16,17 @@ import discord
 import pytest
 from discord import app_commands
 from discord.ext import commands
+from fakediscord import FakeDiscord, limits, running_bot
+from helpers import EPHEMERAL, ROOT, embed, started
 
-from bot.config import Settings
+from bot.discord_adapter.checks import moderator_only
 from bot.discord_adapter.client import ResponsesBot, sync_commands
 from bot.engine.engine import Engine
-from bot.discord_adapter.checks import moderator_only
-
-try:
-    from .fake_discord import FakeDiscord, limits, running_bot
-except ImportError:
-    from fake_discord import FakeDiscord, limits, running_bot  # type: ignore[no-redef]
 
 pytestmark = pytest.mark.asyncio
-ROOT = Path(__file__).resolve().parents[1]
-EPHEMERAL = 64
 
 
 # --------------------------------------------------------------------------- harness
-
-
-def settings(tmp: Path, **kw) -> Settings:
-    return Settings(database=tmp / "unused.db", **kw)
-
-
-async def started(fake: FakeDiscord, engine: Engine, tmp_path: Path, *, cog: commands.Cog | None = None, **kw):
-    bot = ResponsesBot(settings(tmp_path, **kw), engine, guild_ready_timeout=0.05)
-    if cog is not None:
-        await bot.add_cog(cog)
-    return bot
-
-
-def embed(response: dict) -> dict:
-    return (response["data"] or {})["embeds"][0]
 
 
 def buttons(message: dict) -> dict[str, dict]:

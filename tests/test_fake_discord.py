@@ -8,42 +8,26 @@ from __future__ import annotations
 
 import asyncio
 import io
-import sys
 import time
-from pathlib import Path
 
 import aiohttp
 import discord
 import pytest
-import pytest_asyncio
 from discord import app_commands
 from discord.ext import commands
+from fakediscord import FakeDiscord, limits, running_bot
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `bot` lives at the project root
-    sys.path.insert(0, str(ROOT))
-
-from bot.discord_adapter.endpoints import use_endpoints  # noqa: E402
-
-try:
-    from .fake_discord import FakeDiscord, limits, running_bot  # noqa: E402
-except ImportError:
-    from fake_discord import FakeDiscord, limits, running_bot  # type: ignore[no-redef]  # noqa: E402
+from bot.discord_adapter.endpoints import use_endpoints
 
 pytestmark = pytest.mark.asyncio
 
 TOKEN = "fake-token"
 
 
-@pytest_asyncio.fixture
-async def fake():
-    server = await FakeDiscord().start()
-    use_endpoints(server.api_base, server.gateway_url)
-    try:
-        yield server
-    finally:
-        use_endpoints(None, None)  # other test modules must not inherit the fake
-        await server.stop()
+@pytest.fixture
+def fake(fake_unchecked: FakeDiscord) -> FakeDiscord:
+    """These tests break Discord's limits on purpose: no payload checks afterwards."""
+    return fake_unchecked
 
 
 class Probe(commands.Cog):
