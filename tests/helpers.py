@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from bot.engine.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"  # the shipped data, which moderators edit
+DATA = ROOT / "data"  # the shipped data, which moderators edit: only its validity is tested
+FROZEN_DATA = ROOT / "tests" / "data_frozen"  # a frozen copy for tests that count (conftest: frozen_data)
 EPHEMERAL = 64  # Discord's message flag
 
 

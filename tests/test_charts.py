@@ -29,13 +29,13 @@ def test_selection_resolves_names_like_the_commands(engine):
         timeline_chart(engine, types=["sanctions"], start=2015, end=2015)
 
 
-def test_cli_draws_the_same_picture(tmp_path):
-    out = tmp_path / "t.png"
-    p = subprocess.run([sys.executable, "-m", "bot", "timeline", "--actor", "Canada", "--out", str(out)],
+def test_cli_draws_the_same_picture(tmp_path, frozen_data):
+    out, where = tmp_path / "t.png", ["--data", str(frozen_data), "--db", str(tmp_path / "index.db")]
+    p = subprocess.run([sys.executable, "-m", "bot", "timeline", "--actor", "Canada", "--out", str(out), *where],
                        capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert p.returncode == 0, p.stderr
     assert png_size(out.read_bytes())[0] == 1600 and "Source: International Responses" in p.stdout
-    p = subprocess.run([sys.executable, "-m", "bot", "stats", "--from", "2030", "--out", str(out)],
+    p = subprocess.run([sys.executable, "-m", "bot", "stats", "--from", "2030", "--out", str(out), *where],
                        capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert p.returncode == 0 and "nothing to count" in p.stdout
 

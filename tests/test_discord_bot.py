@@ -17,7 +17,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 from fakediscord import FakeDiscord, limits, running_bot
-from helpers import EPHEMERAL, ROOT, embed, started
+from helpers import EPHEMERAL, FROZEN_DATA, ROOT, embed, started
 
 from bot.discord_adapter.checks import moderator_only
 from bot.discord_adapter.client import ResponsesBot, sync_commands
@@ -332,8 +332,8 @@ async def test_data_error_becomes_a_friendly_ephemeral_message(fake, data_copy, 
         assert "The data is being updated" in reply["embeds"][0]["description"]
 
 
-async def test_failing_engine_and_refused_check(fake, tmp_path):
-    bot = await started(fake, FailingEngine(ROOT / "data", tmp_path / "index.db"), tmp_path, owner_ids=[fake.admin.id])
+async def test_failing_engine_and_refused_check(fake, frozen_data, tmp_path):
+    bot = await started(fake, FailingEngine(frozen_data, tmp_path / "index.db"), tmp_path, owner_ids=[fake.admin.id])
     async with running_bot(bot, fake):
         await sync_commands(bot, fake.guild.id)
         response = await fake.wait_for_response(await fake.dispatch_slash("ask", {"question": "canada"}))
@@ -346,8 +346,8 @@ async def test_failing_engine_and_refused_check(fake, tmp_path):
         assert fake.responses(iid)[0]["type"] == 5 and done["message"]["content"].startswith(f"Synced {count} commands")
 
 
-async def test_slow_engine_defers_then_follows_up(fake, tmp_path):
-    bot = await started(fake, SlowEngine(ROOT / "data", tmp_path / "index.db"), tmp_path)
+async def test_slow_engine_defers_then_follows_up(fake, frozen_data, tmp_path):
+    bot = await started(fake, SlowEngine(frozen_data, tmp_path / "index.db"), tmp_path)
     bot.defer_after = 0.1
     async with running_bot(bot, fake):
         await sync_commands(bot, fake.guild.id)
@@ -390,7 +390,8 @@ async def test_moderator_check(fake, engine, tmp_path):
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "UYGHUR_BOT_"))}
-    env.update(XDG_CACHE_HOME=str(tmp_path / "cache"), UYGHUR_BOT_DB=str(tmp_path / "cli.db"), **extra)
+    env.update(XDG_CACHE_HOME=str(tmp_path / "cache"), UYGHUR_BOT_DB=str(tmp_path / "cli.db"),
+               UYGHUR_BOT_DATA=str(FROZEN_DATA), **extra)
     return env
 
 
