@@ -1,49 +1,38 @@
-"""Shared fixtures: a real engine on the shipped data, and throw-away copies of the data."""
+"""Shared fixtures: the frozen copy of the data, a real engine on it, and throw-away copies.
+The fake Discord's fixtures (``fake``, ``fake_unchecked``) come from tests/fakediscord/plugin.py;
+plain helpers are in tests/helpers.py."""
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
-from bot.engine.engine import Engine
+pytest.register_assert_rewrite("fakediscord", "helpers")  # their asserts report like a test's
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
+from helpers import FROZEN_DATA  # noqa: E402
+
+from bot.engine.engine import Engine  # noqa: E402
+
+pytest_plugins = ["fakediscord.plugin"]
 
 
 @pytest.fixture(scope="session")
-def engine(tmp_path_factory) -> Engine:
-    return Engine(DATA, tmp_path_factory.mktemp("index") / "index.db")
+def frozen_data() -> Path:
+    """tests/data_frozen/: data/ as it was, for every test that counts records, names a record id,
+    a passage or a figure (data/ changes whenever moderators edit it). Read-only: to change
+    files, use ``data_copy``."""
+    return FROZEN_DATA
+
+
+@pytest.fixture(scope="session")
+def engine(tmp_path_factory, frozen_data) -> Engine:
+    return Engine(frozen_data, tmp_path_factory.mktemp("index") / "index.db")
 
 
 @pytest.fixture
-def data_copy(tmp_path) -> Path:
-    """A private copy of data/ that a test may break."""
+def data_copy(tmp_path, frozen_data) -> Path:
+    """A private copy of the frozen data that a test may change or break."""
     dest = tmp_path / "data"
-    shutil.copytree(DATA, dest)
+    shutil.copytree(frozen_data, dest, ignore=shutil.ignore_patterns("history.jsonl", ".*"))
     return dest
-
-
-def passages(answer) -> set[str]:
-    """'Canada#2'-style keys of every passage the answer's records cite."""
-    return {f"{s['section']}#{s['item']}" for r in answer.records for s in r["sources"]}
-
-
-@pytest_asyncio.fixture
-async def fake(request):
-    """A local fake Discord the real client talks to; afterwards every payload is checked against
-    Discord's limits (and, for a module's EPHEMERAL_COMMANDS, that every reply was ephemeral)."""
-    from fake_discord import FakeDiscord, check_payloads
-
-    from bot.discord_adapter.endpoints import use_endpoints
-
-    server = await FakeDiscord().start()
-    use_endpoints(server.api_base, server.gateway_url)
-    try:
-        yield server
-        check_payloads(server, getattr(request.module, "EPHEMERAL_COMMANDS", frozenset()))
-    finally:
-        use_endpoints(None, None)  # later tests must not inherit the fake
-        await server.stop()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import passages
+from helpers import passages
 
 # question -> passages that must be cited, and passages that must not be
 CASES = [

@@ -6,9 +6,10 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
-from test_discord_bot import EPHEMERAL, embed, started
+from fakediscord import running_bot
+from helpers import EPHEMERAL, ROOT, embed, started
 
+from bot.discord_adapter.client import sync_commands
 from bot.engine.names import UnknownName
 from bot.pictures.draw import EmptyChart
 from bot.pictures.select import select, timeline_chart
@@ -28,23 +29,19 @@ def test_selection_resolves_names_like_the_commands(engine):
         timeline_chart(engine, types=["sanctions"], start=2015, end=2015)
 
 
-def test_cli_draws_the_same_picture(tmp_path):
-    out = tmp_path / "t.png"
-    p = subprocess.run([sys.executable, "-m", "bot", "timeline", "--actor", "Canada", "--out", str(out)],
+def test_cli_draws_the_same_picture(tmp_path, frozen_data):
+    out, where = tmp_path / "t.png", ["--data", str(frozen_data), "--db", str(tmp_path / "index.db")]
+    p = subprocess.run([sys.executable, "-m", "bot", "timeline", "--actor", "Canada", "--out", str(out), *where],
                        capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert p.returncode == 0, p.stderr
     assert png_size(out.read_bytes())[0] == 1600 and "Source: International Responses" in p.stdout
-    p = subprocess.run([sys.executable, "-m", "bot", "stats", "--from", "2030", "--out", str(out)],
+    p = subprocess.run([sys.executable, "-m", "bot", "stats", "--from", "2030", "--out", str(out), *where],
                        capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert p.returncode == 0 and "nothing to count" in p.stdout
 
 
 @pytest.mark.asyncio
 async def test_timeline_and_stats_reply_with_a_png(fake, engine, tmp_path):
-    from fake_discord import running_bot
-
-    from bot.discord_adapter.client import sync_commands
-
     bot = await started(fake, engine, tmp_path)
     async with running_bot(bot, fake):
         await sync_commands(bot, fake.guild.id)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 
 def run(*args, env_extra=None, db=None):
@@ -23,20 +23,26 @@ def db(tmp_path_factory):
     return tmp_path_factory.mktemp("cli") / "index.db"
 
 
-def test_ask_prints_a_cited_answer(db):
-    p = run("ask", "what did Canada do", db=db)
+@pytest.fixture(scope="module")
+def ask(db, frozen_data):
+    """``python -m bot ask ARGS`` on the frozen data, sharing one index."""
+    return lambda *args: run("ask", "--data", str(frozen_data), *args, db=db)
+
+
+def test_ask_prints_a_cited_answer(ask):
+    p = ask("what did Canada do")
     assert p.returncode == 0, p.stderr
     assert "[1]" in p.stdout and "International Responses to the Uyghur Crisis › Canada › item" in p.stdout
 
 
-def test_ask_json(db):
-    p = run("ask", "--json", "sanctions in 2021", db=db)
+def test_ask_json(ask):
+    p = ask("--json", "sanctions in 2021")
     j = json.loads(p.stdout)
     assert j["records"] and j["answer"] and j["interpretation"]["types"][0]["id"] == "sanctions"
 
 
-def test_ask_explain(db):
-    p = run("ask", "--explain", "what did canda do", db=db)
+def test_ask_explain(ask):
+    p = ask("--explain", "what did canda do")
     assert "Canada (fuzzy: 'canda')" in p.stdout
 
 
@@ -56,15 +62,15 @@ BAD = {
 
 
 @pytest.mark.parametrize("name", BAD)
-def test_bad_input_gets_a_clear_answer_and_exit_0(db, name):
-    p = run("ask", BAD[name], db=db)
+def test_bad_input_gets_a_clear_answer_and_exit_0(ask, name):
+    p = ask(BAD[name])
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip()
     assert "Traceback" not in p.stdout + p.stderr
 
 
-def test_ask_does_not_import_discord(db):
-    code = ("import sys, runpy; sys.argv=['bot','ask','Hikvision']\n"
+def test_ask_does_not_import_discord(db, frozen_data):
+    code = (f"import sys, runpy; sys.argv=['bot','ask','--data',{str(frozen_data)!r},'Hikvision']\n"
             "try:\n runpy.run_module('bot', run_name='__main__')\n"
             "except SystemExit: pass\n"
             "print('DISCORD' if any(m == 'discord' or m.startswith('discord.') for m in sys.modules) else 'CLEAN')")

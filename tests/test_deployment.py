@@ -8,8 +8,8 @@ import sys
 import time
 
 import pytest
-from conftest import ROOT
-from test_discord_bot import started
+from fakediscord import running_bot
+from helpers import ROOT, started
 
 from bot.config import load_settings
 from bot.files import atomic_write
@@ -17,8 +17,6 @@ from bot.files import atomic_write
 
 @pytest.mark.asyncio
 async def test_shard_ids_from_settings_connect_only_those_shards(fake, engine, tmp_path):
-    from fake_discord import running_bot
-
     fake.add_guild("Second Guild", guild_id=fake.guild.id + (1 << 22))
     bot = await started(fake, engine, tmp_path, shard_count=2, shard_ids=[1])
     async with running_bot(bot, fake):

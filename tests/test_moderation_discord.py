@@ -15,6 +15,8 @@ from pathlib import Path
 import aiohttp
 import discord
 import pytest
+from fakediscord import limits, running_bot
+from helpers import EPHEMERAL
 
 from bot.config import Settings
 from bot.dataset.store import Store
@@ -25,12 +27,6 @@ from bot.discord_adapter.moderation_views import NOT_YOURS
 from bot.discord_adapter.record_form import slug
 from bot.engine.engine import Engine
 
-try:
-    from .fake_discord import limits, running_bot
-except ImportError:
-    from fake_discord import limits, running_bot  # type: ignore[no-redef]
-
-EPHEMERAL = 64
 MOD_COMMANDS = {"record", "actors", "data"}
 EPHEMERAL_COMMANDS = MOD_COMMANDS  # checked after every test by the `fake` fixture
 MANAGE_GUILD = discord.Permissions(manage_guild=True).value

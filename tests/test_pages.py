@@ -6,16 +6,12 @@ import subprocess
 import sys
 
 import pytest
+from fakediscord import limits
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.discord_adapter import answer_pages as pages
 from bot.engine.answer import EXAMPLES, Answer, Line, newest_first
-
-try:
-    from .fake_discord import limits
-except ImportError:
-    from fake_discord import limits  # type: ignore[no-redef]
 
 QUESTIONS = EXAMPLES + ["what happened in 2021", "compare canada and the uk", "which countries recognized the genocide",
                         "sanctions", "zzyzx", "", "latest import bans", "how many records"]

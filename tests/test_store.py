@@ -8,7 +8,7 @@ import sys
 import time
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 from bot.dataset.schema import errors_only, load_dataset
 from bot.dataset.store import ChangeRefused, Conflict, Store, revision

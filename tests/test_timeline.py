@@ -5,20 +5,19 @@ import copy
 import datetime as dt
 import io
 import struct
-from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
 from bot.engine.engine import Engine
 from bot.pictures.draw import EmptyChart, layout_timeline, render_stats, render_timeline, stats_counts
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
-def timeline_engine(tmp_path_factory) -> Engine:
-    return Engine(DATA, tmp_path_factory.mktemp("timeline") / "index.db")
+def timeline_engine(tmp_path_factory, frozen_data) -> Engine:
+    return Engine(frozen_data, tmp_path_factory.mktemp("timeline") / "index.db")
 
 
 @pytest.fixture(scope="module")
@@ -228,7 +227,7 @@ def test_core_module_needs_neither_discord_nor_pyplot():
     import sys
     code = ("import sys, bot.pictures.draw as t; "
             "assert 'discord' not in sys.modules and 'matplotlib' not in sys.modules, sorted(sys.modules)")
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=DATA.parent)
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
 def test_renders_in_worker_threads(everything):
