@@ -1,4 +1,4 @@
-"""The real bot (bot/client.py + commands/) driven through the local fake Discord.
+"""The real bot (bot/discord_adapter/client.py + commands/) driven through the local fake Discord.
 
 No discord.py object is mocked: the bot logs in over HTTP, connects to the fake gateway and
 answers INTERACTION_CREATE / MESSAGE_CREATE over HTTP. After every test, no request broke a

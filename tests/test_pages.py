@@ -1,4 +1,4 @@
-"""bot/pages.py: the Discord layout as plain data — limits, escaping, citations per page."""
+"""bot/discord_adapter/answer_pages.py: the Discord layout as plain data — limits, escaping, citations per page."""
 from __future__ import annotations
 
 import re
