@@ -25,7 +25,7 @@ SEASONS = {
 OPEN_START, OPEN_END = 1, dt.date.max.toordinal()
 
 
-def _month_span(year: int, month: int) -> tuple[int, int]:
+def month_span(year: int, month: int) -> tuple[int, int]:
     year += (month - 1) // 12
     month = (month - 1) % 12 + 1
     last = calendar.monthrange(year, month)[1]
@@ -71,7 +71,7 @@ def parse_part(value) -> Part:
         if not 1 <= int(mo) <= 12:
             raise ValueError(f"month {mo} does not exist in {text!r}")
         if d is None:
-            s, e = _month_span(y, int(mo))
+            s, e = month_span(y, int(mo))
             return Part("month", s, e, _ord_text(s, "month"))
         try:
             o = dt.date(y, int(mo), int(d)).toordinal()
@@ -81,7 +81,7 @@ def parse_part(value) -> Part:
     if m := _APPROX.match(text):
         first, last = SEASONS[m.group(1).lower()]
         y = int(m.group(2))
-        return Part("approximate", _month_span(y, first)[0], _month_span(y, last)[1], text)
+        return Part("approximate", month_span(y, first)[0], month_span(y, last)[1], text)
     if m := _NO_YEAR.match(text):
         mo, d = int(m.group(1)), int(m.group(2))
         try:
@@ -156,29 +156,7 @@ def year_span(start: int | None, end: int | None) -> str:
     return f"from {start}" if start else f"until {end}" if end else ""
 
 
-# ---- periods in questions -------------------------------------------------------------
-
-_MON = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_POINT = (
-    r"(?:(?:early|late|mid|spring|summer|autumn|fall|winter)(?:\s+of)?\s+\d{4}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON},?\s+\d{{4}}"
-    rf"|{_MON}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|{_MON},?\s+(?:of\s+)?\d{{4}}"
-    r"|\d{4}-(?:0?[1-9]|1[0-2])(?:-\d{1,2})?(?!\d)"
-    r"|(?<![\w.])(?:1[89]|20)\d{2}(?![\w.]))"
-)
-_RULES = [  # (pattern, how the points become a period); first match of a span wins
-    (rf"\bbetween\s+({_POINT})\s+and\s+({_POINT})", "range"),
-    (rf"\bfrom\s+({_POINT})\s*(?:to|until|till|through|thru|-|–|—)\s*({_POINT})", "range"),
-    (rf"({_POINT})\s*(?:-|–|—|to|until|through)\s*({_POINT})", "range"),
-    (rf"\b(?:after|later\s+than)\s+({_POINT})", "after"),
-    (rf"\b(?:since|from|starting(?:\s+in)?|beginning(?:\s+in)?)\s+({_POINT})", "since"),
-    (rf"\b(?:before|prior\s+to|earlier\s+than)\s+({_POINT})", "before"),
-    (rf"\b(?:until|till|up\s+to|by)\s+({_POINT})", "until"),
-    (rf"({_POINT})", "in"),
-]
-_RULES = [(re.compile(p, re.I), how) for p, how in _RULES]
-
+# ---- periods in questions (the phrases are read in bot/engine/periods.py) -----------------
 
 @dataclass(frozen=True)
 class Period:
@@ -192,52 +170,3 @@ class Period:
         if self.end == OPEN_END:
             return f"from {dt.date.fromordinal(self.start).isoformat()}"
         return f"{dt.date.fromordinal(self.start).isoformat()} to {dt.date.fromordinal(self.end).isoformat()}"
-
-
-def _point(text: str) -> tuple[int, int]:
-    t = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", text.lower().replace(",", " ").replace(" of ", " "))
-    t = " ".join(t.replace(".", " ").split())
-    if m := re.fullmatch(r"(early|late|mid|spring|summer|autumn|fall|winter) (\d{4})", t):
-        p = parse_part(f"{m.group(1)} {m.group(2)}")
-        return p.start, p.end
-    if re.fullmatch(r"\d{4}(-\d{1,2}){0,2}", t):
-        p = parse_part(t)
-        return p.start, p.end
-    bits = t.split()
-    year = int(bits[-1])
-    if len(bits) == 2:
-        return _month_span(year, MONTHS[bits[0]])
-    day, month = (bits[0], bits[1]) if bits[0].isdigit() else (bits[1], bits[0])
-    o = dt.date(year, MONTHS[month], int(day)).toordinal()
-    return o, o
-
-
-def find_periods(text: str) -> list[tuple[int, int, Period]]:
-    """(span start, span end, Period) for every date phrase in a question, left to right."""
-    found: list[tuple[int, int, Period]] = []
-    taken: list[tuple[int, int]] = []
-    for rx, how in _RULES:
-        for m in rx.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            try:
-                pts = [_point(g) for g in m.groups()]
-            except (ValueError, KeyError):
-                continue  # "31 February 2021": not a date, the words stay as words
-            if how == "range":
-                start, end = pts[0][0], pts[1][1]
-                if start > end:
-                    start, end = pts[1][0], pts[0][1]
-            elif how == "after":
-                start, end = pts[0][1] + 1, OPEN_END
-            elif how == "since":
-                start, end = pts[0][0], OPEN_END
-            elif how == "before":
-                start, end = OPEN_START, pts[0][0] - 1
-            elif how == "until":
-                start, end = OPEN_START, pts[0][1]
-            else:
-                start, end = pts[0]
-            taken.append((m.start(), m.end()))
-            found.append((m.start(), m.end(), Period(start, end, m.group(0).strip())))
-    return sorted(found, key=lambda f: f[0])

@@ -5,7 +5,8 @@ import datetime as dt
 
 import pytest
 
-from bot.dates import OPEN_END, OPEN_START, find_periods, parse_date
+from bot.dates import OPEN_END, OPEN_START, parse_date
+from bot.engine.periods import find_periods
 
 
 def d(s: str) -> int:
@@ -65,7 +66,7 @@ def test_no_date():
     ("in late 2020", [("2020-09-01", "2020-12-31")]),
     ("in 2019 and 2020", [("2019-01-01", "2019-12-31"), ("2020-01-01", "2020-12-31")]),
     ("2021-03", [("2021-03-01", "2021-03-31")]),
-    ("H.R.6256", []), ("in may", []), ("31 February 2021", []), ("the 1990s", []),
+    ("H.R.6256", []), ("in may", []), ("31 February 2021", []), ("the 1990s", [("1990-01-01", "1999-12-31")]),
 ])
 def test_question_periods(question, periods):
     got = [(p.start, p.end) for _, _, p in find_periods(question)]

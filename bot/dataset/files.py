@@ -5,6 +5,8 @@ import hashlib
 import os
 from pathlib import Path
 
+VOCABULARY_FILES = ("sources.yaml", "actors.yaml", "entities.yaml", "types.yaml", "groups.yaml")
+
 
 def record_files(root: Path) -> list[Path]:
     rec_dir = root / "records"
@@ -13,7 +15,7 @@ def record_files(root: Path) -> list[Path]:
 
 def data_files(root: Path) -> list[Path]:
     """Every file the dataset is made of, in a stable order."""
-    fixed = [root / n for n in ("sources.yaml", "actors.yaml", "entities.yaml", "types.yaml")]
+    fixed = [root / n for n in VOCABULARY_FILES]
     return [p for p in fixed if p.exists()] + record_files(root)
 
 
@@ -31,7 +33,7 @@ def _stats(folder: str, prefix: str = ""):
             yield f"{prefix}{e.name}\0{st.st_size}\0{st.st_mtime_ns}\n"
 
 
-_FIXED = {"sources.yaml", "actors.yaml", "entities.yaml", "types.yaml"}
+_FIXED = set(VOCABULARY_FILES)
 
 
 def stat_signature(root: Path) -> str:

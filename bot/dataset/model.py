@@ -29,6 +29,7 @@ class Actor:
     parent: str | None = None
     flag: str | None = None
     aliases: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)     # ids from groups.yaml: regions, memberships
 
 
 @dataclass
@@ -37,6 +38,15 @@ class TypeDef:
     label: str
     parent: str | None = None
     synonyms: list[str] = field(default_factory=list)
+    translations: dict[str, list[str]] = field(default_factory=dict)   # language code -> words
+
+
+@dataclass
+class Group:
+    """A set of actors a question may name together ("EU member states", "Scandinavian countries")."""
+    id: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -110,3 +120,4 @@ class Dataset:
     entities: dict[str, Entity]
     documents: dict[str, Document]
     records: list[Record]
+    groups: dict[str, Group] = field(default_factory=dict)

@@ -12,7 +12,7 @@ import textwrap
 from dataclasses import dataclass, field
 
 from bot.dataset.model import ACTING_ROLES
-from bot.engine.interpret import Interpretation
+from bot.engine.interpretation import Interpretation
 from bot.text import stem, tokenize
 
 UNDATED = "Date not given"   # a record whose source gives no date

@@ -1,7 +1,6 @@
 """One builder per intent: list, count, which, when, latest/earliest, compare, and no match."""
 from __future__ import annotations
 
-from bot.dataset.model import ACTING_ROLES
 from bot.engine.answer import (
     EXAMPLES,
     Answer,
@@ -12,7 +11,9 @@ from bot.engine.answer import (
     relevant_figures,
     short_date,
 )
-from bot.engine.interpret import KIND_MEMBERS, Interpretation
+from bot.engine.interpretation import Interpretation
+from bot.engine.naming import NOT_DONE, names_text, noun_for, who_did
+from bot.engine.structure import KIND_NOUNS
 from bot.text import plural
 
 
@@ -38,7 +39,10 @@ def list_answer(interp: Interpretation, records: list[dict], total: int, descrip
 
 
 def count_answer(interp: Interpretation, records: list[dict], total: int, descriptions: list[str]) -> Answer:
-    figures = relevant_figures(records, interp.question)
+    """The figure the source states for what is counted ("43 countries", "94 sanctions"), cited;
+    else the distinct countries, parliaments… among the records, named; else the records."""
+    asked = interp.count_of or [w for w in interp.question.split()]
+    figures = relevant_figures(records, " ".join(asked))
     with_figures = {rec["id"] for rec, _ in figures}
     records = [r for r in records if r["id"] in with_figures] + [r for r in records if r["id"] not in with_figures]
     cites = Citations()
@@ -47,77 +51,41 @@ def count_answer(interp: Interpretation, records: list[dict], total: int, descri
         label = fig["label"] or fig["unit"]
         said = label if str(fig["value"]) in label else f"{fig['value']:,} {label}"  # "more than 60 …" says it
         lines.append(Line(f"The source gives {said} ({short_date(rec)})", cites.mark(rec), rec["id"]))
-    head = f"{plural(total, 'record')} match{_describe(descriptions)}."
+    kinds = [k for k in interp.count_of if k in KIND_NOUNS]
+    if kinds and not figures:
+        who = who_did(records, cites, kinds, exclude=interp.exclude)
+        head = f"{len(who)} {noun_for(kinds, len(who))}{_describe(descriptions)}: {names_text(who)}."
+    elif figures and len(figures) == 1:
+        head = f"{lines[0].text} {''.join(f'[{m}]' for m in lines[0].markers)}."
+    else:
+        head = f"{plural(total, 'record')} match{_describe(descriptions)}."
     groups = ([("Figures from the source", lines)] if lines else []) + chronological(records, cites)
     return Answer(interp.question, "count", head, groups, cites.notes, records, total, interp)
 
 
-KIND_NOUNS = {"country": "countries", "legislature": "parliaments", "company": "companies",
-              "civil-society": "organisations"}
-
-
-def _who_key(rec: dict, kinds: list[str], targeted: bool = False) -> list[tuple[str, str]]:
-    """Who to name for a record: the country when countries are asked for, the body itself when
-    another kind is ("which parliaments"), else the country, or the organisation itself. When the
-    kind was acted upon ("which companies were sanctioned"), the targets of that kind."""
-    out = []
-    for a in rec["actors"]:
-        if targeted:
-            if a["role"] == "target" and a["kind"] in {k for kind in kinds for k in KIND_MEMBERS[kind]}:
-                out.append((a["id"], a["name"]))
-            continue
-        if a["role"] not in ACTING_ROLES:
-            continue
-        if "country" in kinds:
-            if a.get("country"):
-                out.append((a["country"], a["country_name"]))
-        elif kinds or not a.get("country"):
-            out.append((a["id"], a["name"]))
-        else:
-            out.append((a["country"], a["country_name"]))
-    return out
-
-
-def _who_list(records: list[dict], cites: Citations, kinds: list[str],
-              targeted: bool = False) -> dict[str, tuple[str, list[int]]]:
-    who: dict[str, tuple[str, list[int]]] = {}
-    for rec in sorted(records, key=lambda r: (r.get("date") or {}).get("sort") or 10**7):
-        marks = cites.mark(rec)
-        for key, name in _who_key(rec, kinds, targeted):
-            who.setdefault(key, (name, []))
-            who[key][1].extend(m for m in marks if m not in who[key][1])
-    return who
-
-
-def _names(who: dict[str, tuple[str, list[int]]]) -> str:
-    return ", ".join(f"{name} {''.join(f'[{m}]' for m in marks)}" for name, marks in who.values())
-
-
-NOT_DONE = {"failed": "failed", "pending": "pending", "introduced": "introduced",
-            "passed-one-chamber": "passed one chamber"}
-
-
-def which_answer(interp: Interpretation, records: list[dict], total: int, descriptions: list[str]) -> Answer:
-    """Who did it, each name cited. A motion that failed or a bill still on its way is not
-    counted as done; such names are listed apart with their stage."""
+def which_answer(interp: Interpretation, records: list[dict], total: int, descriptions: list[str], *,
+                 targeted: bool = False) -> Answer:
+    """Who did it (or, `targeted`, whom it was aimed at), each name cited. A motion that failed or a
+    bill still on its way is not counted as done; such names are listed apart with their stage."""
     cites = Citations()
     asked = set(interp.stages)
     done = [r for r in records if r.get("stage") not in NOT_DONE or r.get("stage") in asked]
-    who = _who_list(done, cites, interp.kinds, interp.kinds_targeted)
+    targeted = targeted or interp.kinds_targeted
+    leave = interp.exclude + (interp.subjects if targeted else [])
+    who = who_did(done, cites, interp.kinds, targeted, exclude=leave)
     tried: dict[str, tuple[str, list[int]]] = {}
     for rec in records:
         if rec in done:
             continue
-        for key, (name, marks) in _who_list([rec], cites, interp.kinds, interp.kinds_targeted).items():
+        for key, (name, marks) in who_did([rec], cites, interp.kinds, targeted, exclude=leave).items():
             if key not in who:
                 label = f"{name} ({NOT_DONE[rec['stage']]})"
                 tried.setdefault(f"{key}:{label}", (label, marks))
-    noun = KIND_NOUNS.get(interp.kinds[0], "actors") if len(interp.kinds) == 1 else "actors"
-    if len(who) == 1:
-        noun = {"countries": "country", "companies": "company"}.get(noun, noun[:-1])
+    noun = noun_for(interp.kinds, len(who), "targets" if targeted and not interp.kinds else "actors")
     descriptions = [d for d in descriptions if not d.startswith("by ")]  # "countries" says it already
-    head = f"{len(who)} {noun}{_describe(descriptions)}: {_names(who)}." if who else f"No {noun} found{_describe(descriptions)}."
-    notes = [f"Not done, or not yet: {_names(tried)}."] if tried else []
+    head = f"{len(who)} {noun}{_describe(descriptions)}: {names_text(who)}." if who else \
+        f"No {noun} found{_describe(descriptions)}."
+    notes = [f"Not done, or not yet: {names_text(tried)}."] if tried else []
     groups = chronological(records, cites)
     return Answer(interp.question, "which", head, groups, cites.notes, records, total, interp, notes)
 
@@ -134,8 +102,16 @@ def when_answer(interp: Interpretation, records: list[dict], total: int, descrip
 def ordered_answer(interp: Interpretation, records: list[dict], total: int, descriptions: list[str]) -> Answer:
     cites = Citations()
     which = "most recent" if interp.intent == "latest" else "earliest"
-    lines = [record_line(r, cites, False) for r in records]
-    head = f"The {which} {plural(len(records), 'record')}{_describe(descriptions)}, of {total}:"
+    if interp.superlative and interp.superlative["order"] == "most":
+        which = f"most {interp.superlative['unit']}"
+    one = bool(interp.superlative) and (interp.superlative.get("one") or interp.superlative["order"] == "most")
+    lines = [record_line(r, cites, one and len(records) <= 3) for r in records]
+    if one and len(records) == 1:
+        head = f"The {which}{_describe(descriptions)}: {lines[0].text} {''.join(f'[{m}]' for m in lines[0].markers)}"
+    elif one:
+        head = f"The {which}{_describe(descriptions)}: {plural(len(records), 'record')} on the same date, of {total}:"
+    else:
+        head = f"The {which} {plural(len(records), 'record')}{_describe(descriptions)}, of {total}:"
     return Answer(interp.question, interp.intent, head, [("", lines)], cites.notes, records, total, interp)
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from bot.dataset.files import stat_signature
 from bot.dates import Period, year_span
-from bot.engine import compose
+from bot.engine import answering, compose
 from bot.engine.filters import Clause, clauses, fts_query, text_clause
-from bot.engine.interpret import Interpretation
+from bot.engine.interpretation import Interpretation
 from bot.engine.snapshot import IndexState
 from bot.index.build import DataError, ensure_index, read_meta
 from bot.text import stem
@@ -108,42 +108,7 @@ class Engine:
         return self._answer(interp)
 
     def _answer(self, interp: Interpretation, limit: int | None = None) -> compose.Answer:
-        if interp.intent == "compare":
-            return self._compare(interp)
-        found = self.search(interp, limit)
-        if found is None:  # nothing in the question to search for
-            if interp.unknown or interp.suggestions:
-                return compose.empty_answer(interp, [], [])
-            return compose.help_answer(interp.question, interp)
-        cl, records, total = found
-        if not records and interp.all_types:
-            # No record has every type asked ("demanded an investigation"): the first type is the
-            # action, the others say what it was about, in the records' own words.
-            words = [w for t in interp.types[1:] for w in self.state.lexicon.words_by_type.get(t["id"], [])]
-            about = Interpretation(**{**interp.__dict__, "types": interp.types[:1], "all_types": False,
-                                      "topic_words": words})
-            found = self.search(about, limit) if words else None
-            if found and found[1]:
-                (cl, records, total), interp = found, about
-        note = ""
-        if not records and interp.acting_only:
-            # "what did the OIC do": it acted in no record, but records that involve it may exist
-            wider = Interpretation(**{**interp.__dict__, "acting_only": False})
-            found = self.search(wider, limit)
-            if found and found[1]:
-                (cl, records, total), interp = found, wider
-                names = " or ".join(a["name"] for a in interp.actors if not a.get("object"))
-                note = f"No record shows {names} acting; these records involve {names}:"
-        desc = [c.description for c in cl]
-        if not records:
-            return compose.empty_answer(interp, desc, self._why_empty(cl))
-        builder = {"count": compose.count_answer, "which": compose.which_answer, "when": compose.when_answer,
-                   "latest": compose.ordered_answer, "earliest": compose.ordered_answer}.get(interp.intent,
-                                                                                           compose.list_answer)
-        answer = builder(interp, records, total, desc)
-        if note:
-            answer.notes.insert(0, note)
-        return answer
+        return answering.answer(self, interp, limit)
 
     def select(self, *, actors: list[str] = (), types: list[str] = (), entities: list[str] = (),
                start: int | None = None, end: int | None = None, text: str = "", acting_only: bool = False,
@@ -259,17 +224,12 @@ class Engine:
         found = self._state.vocab.lookup(stem(word))
         return found is None or found[0] <= max(RANK_MIN_DF, RANK_SHARE * self._state.n_records)
 
-    def _why_empty(self, cl: list[Clause]) -> list[str]:
+    def count(self, cl: list[Clause]) -> int:
+        """How many records these clauses select."""
+        return self._count(cl)
+
+    def why_empty(self, cl: list[Clause]) -> list[str]:
         if len(cl) < 2:
             return []
         parts = [f"{c.description}: {self._count([c])} on its own" for c in cl]
         return ["Each part alone — " + "; ".join(parts) + "."]
-
-    def _compare(self, interp: Interpretation):
-        per_actor = []
-        for actor in interp.actors:
-            single = Interpretation(**{**interp.__dict__, "actors": [dict(actor, object=False)], "intent": "list"})
-            found = self.search(single)
-            _, records, total = found if found else ([], [], 0)
-            per_actor.append((actor, records, total))
-        return compose.compare_answer(interp, per_actor)

@@ -5,11 +5,13 @@ apply (an actor and a year: that actor's records in that year).
 """
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 
 from bot.dataset.model import ACTING_ROLES, LINK_ROLES
 from bot.dataset.model import ROLES as ALL_ROLES
-from bot.engine.interpret import KIND_MEMBERS, Interpretation
+from bot.engine.interpretation import Interpretation
+from bot.engine.structure import KIND_MEMBERS
 
 TARGET_ROLES = ("target",)
 
@@ -20,6 +22,7 @@ class Clause:
     params: dict = field(default_factory=dict)
     description: str = ""
     subquery: str = ""  # set when the clause is "r.rowid in (subquery)": such sets can be intersected
+    words: list[str] = field(default_factory=list)   # the words a full-text clause searches
 
 
 def rowid_clause(subquery: str, params: dict, description: str) -> Clause:
@@ -59,15 +62,21 @@ def subject_roles(interp: Interpretation) -> tuple[str, ...]:
     return ALL_ROLES if bare and interp.mentions else LINK_ROLES
 
 
+def _party_ids(parties: list[dict]) -> list[str]:
+    """Actors, and the members of groups ("EU member states"), as one list of alternatives."""
+    return list(dict.fromkeys(i for p in parties for i in (p.get("members") or [p["id"]])))
+
+
 def clauses(interp: Interpretation) -> list[Clause]:
     out: list[Clause] = []
-    subjects = [a for a in interp.actors if not a.get("object")]
-    objects = [a for a in interp.actors if a.get("object")]
+    parties = interp.actors + interp.groups
+    subjects = [a for a in parties if not a.get("object")]
+    objects = [a for a in parties if a.get("object")]
     if subjects:
-        out.append(actor_clause([a["id"] for a in subjects], subject_roles(interp), "a",
+        out.append(actor_clause(_party_ids(subjects) or ["-"], subject_roles(interp), "a",
                                 " or ".join(a["name"] for a in subjects)))
     if objects:
-        out.append(actor_clause([a["id"] for a in objects], ALL_ROLES, "o",
+        out.append(actor_clause(_party_ids(objects) or ["-"], ALL_ROLES, "o",
                                 "concerning " + " or ".join(a["name"] for a in objects)))
     if interp.kinds:
         params: dict = {}
@@ -108,11 +117,61 @@ def clauses(interp: Interpretation) -> list[Clause]:
                          f" and (min(d.end, :p{n}e) - max(d.start, :p{n}s) + 1) * 2 >= d.end - d.start + 1)")
         out.append(rowid_clause(f"select d.record from record_dates d where {' or '.join(parts)}",
                                 params, " or ".join(p.text for p in interp.periods)))
+    if interp.months:
+        out.append(month_clause(interp.months))
     if interp.topic_words:
         out.append(text_clause(interp.topic_words, any_of=True))
+    out += exclusion_clauses(interp.exclude)
+    return out
+
+
+JULIAN = 1721424.5   # date.toordinal() + JULIAN is the Julian day SQLite's date functions read
+
+
+def month_clause(months: list[int]) -> Clause:
+    """A month named without a year ("in December"): that month of any year, including the
+    dates whose year the source does not give. A date matches when its middle falls in the month
+    and it is no longer than two months (a year or a season says nothing of its December)."""
+    params = {f"m{n}": m for n, m in enumerate(months)}
+    params.update({f"mn{n}": f"% {calendar.month_name[m]} (year not given)%" for n, m in enumerate(months)})
+    in_month = ", ".join(f":m{n}" for n in range(len(months)))
+    no_year = " or ".join(f"' ' || date_text like :mn{n}" for n in range(len(months)))
+    sub = (f'select d.record from record_dates d where d."end" - d.start < 62 and cast(strftime(\'%m\','
+           f' (d.start + d."end") / 2.0 + {JULIAN}) as integer) in ({in_month})'
+           f" union select rowid from records where {no_year}")
+    return rowid_clause(sub, params, "in " + " or ".join(calendar.month_name[m] for m in months) + " of any year")
+
+
+def exclusion_clauses(exclude: list[dict]) -> list[Clause]:
+    """What the question leaves out. A record stays when someone outside the excluded parties or
+    kinds took part in it ("sanctions other than the US" keeps the EU, Canada, UK and US ones),
+    and goes when it has an excluded type ("apart from sanctions")."""
+    out: list[Clause] = []
+    parties = [e for e in exclude if e["category"] in ("actor", "group")]
+    kinds = [k for e in exclude if e["category"] == "kind" for k in KIND_MEMBERS.get(e["id"], (e["id"],))]
+    if parties or kinds:
+        params: dict = {}
+        roles = _in("xr", list(ACTING_ROLES), params)
+        conditions = []
+        if parties:
+            conditions.append("ra.actor not in (select descendant from actor_closure where ancestor in "
+                              f"({_in('xa', _party_ids(parties), params)}))")
+        if kinds:
+            conditions.append(f"ra.actor not in (select id from actors where kind in ({_in('xk', kinds, params)}))")
+        out.append(Clause(f"exists (select 1 from record_actors ra where ra.record = r.rowid and ra.role in ({roles})"
+                          f" and {' and '.join(conditions)})", params,
+                          "leaving out " + " and ".join(e["name"] for e in exclude if e["category"] != "type")))
+    types = [e for e in exclude if e["category"] == "type"]
+    if types:
+        params = {}
+        out.append(Clause("r.rowid not in (select rt.record from record_types rt join type_closure tc on"
+                          f" tc.descendant = rt.type where tc.ancestor in ({_in('xt', [t['id'] for t in types], params)}))",
+                          params, "leaving out " + " and ".join(t["name"] for t in types)))
     return out
 
 
 def text_clause(words: list[str], any_of: bool = False) -> Clause:
-    return rowid_clause("select rowid from records_fts where records_fts match :q",
-                        {"q": fts_query(words, any_of)}, "mentioning " + (" or " if any_of else " and ").join(words))
+    clause = rowid_clause("select rowid from records_fts where records_fts match :q",
+                          {"q": fts_query(words, any_of)}, "mentioning " + (" or " if any_of else " and ").join(words))
+    clause.words = list(words)
+    return clause

@@ -1,105 +1,45 @@
-"""Turn a question into an Interpretation: actors, periods, types, entities, intent, leftovers.
+"""Turn a question into an Interpretation (bot/engine/interpretation.py).
 
-The steps run in a fixed order, each consuming the words it understood:
-named things (longest phrase first, so "Beijing 2022 Olympics" is an event, not a year),
-dates, short names, intent and kind words, fuzzy names, and what is left goes to
-full-text search. The result is a plain value: print it, compare it in tests.
+The steps run in a fixed order, each consuming the words it understood: the language and its
+function words, chatty framing, typos, named things (longest phrase first, so "Beijing 2022
+Olympics" is an event, not a year), dates, short names, what is left out, intent, kinds and
+stages, fuzzy names, who acted on whom, and what is left goes to full-text search.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import asdict, dataclass, field
 from typing import Protocol
 
-from bot.dates import Period, find_periods
+from bot.engine import structure
+from bot.engine.framing import framing_spans
+from bot.engine.interpretation import Interpretation
+from bot.engine.languages import ENGLISH, detect
 from bot.engine.lexicon import Lexicon, Name
-from bot.text import QUESTION_WORDS, Token, clean, fold, tokenize
+from bot.engine.periods import ALL_MONTHS, read_dates
+from bot.engine.spelling import Speller
+from bot.engine.structure import KIND_MEMBERS, KIND_WORDS, RECORD_WORDS
+from bot.text import QUESTION_WORDS, STOPWORDS, Token, clean, fold, stem, tokenize
 
 MAX_QUESTION_CHARS = 500  # longer text is cut: nobody asks a question of 10,000 characters
+__all__ = ["Interpretation", "Interpreter", "KIND_MEMBERS"]
 
-KIND_WORDS = {
-    "country": ("country", "countri", "nation", "government", "state"),
-    "legislature": ("parliament", "legislature", "lawmaker", "parliamentarian", "congress"),
-    "civil-society": ("organization", "ngo", "group", "civil"),
-    "company": ("company", "compani", "business", "firm"),
-}
-KIND_MEMBERS = {"country": ("country",), "legislature": ("legislature", "chamber", "committee"),
-                "civil-society": ("civil-society", "group"), "company": ("company",)}
 STAGE_WORDS = {"fail": "failed", "reject": "failed", "enact": "enacted", "introduc": "introduced",
                "propos": "introduced", "pending": "pending"}
-ACTING_WORDS = frozenset("do did does done doing say said says take took taken respond responded "
-                         "react reacted announce announced act acted action actions measure measures "
-                         "step steps response responses".split())
-OBJECT_WORDS = frozenset("on against about regarding targeting concerning toward towards over with".split())
-
 _INTENTS = [
-    ("count", re.compile(r"\bhow many\b|\bnumber of\b|\bhow much\b|\bcount\b|\btotal\b")),
+    ("count", re.compile(r"\bhow many\b|\bnumber of\b|\bhow much\b|\bcount\b|\btotal\b|\bcombien\b|\bcuant|"
+                         r"\bwie viele\b|\bkac\b")),
     ("when", re.compile(r"^\W*when\b|\bwhen (?:did|was|were|has|have|is|will)\b|\bwhat (?:date|year|day)\b")),
-    ("latest", re.compile(r"\b(?:latest|most recent|newest|recent|last)\b(?!\s+(?:year|month))")),
-    ("earliest", re.compile(r"\b(?:earliest|first|oldest)\b")),
     ("which", re.compile(r"^\W*(?:which|what)\s+(?:\w+\s+)?(?:countries|nations|governments|parliaments|"
-                         r"legislatures|organi[sz]ations|groups|companies|bodies|actors|states|ngos)\b|\bwho\b")),
+                         r"legislatures|organi[sz]ations|groups|companies|bodies|actors|states|ngos|members)\b"
+                         r"|\bwho\b|\bwhom\b|\bby whom\b")),
 ]
-_PASSIVE = re.compile(r"\b(?:were|was|been|being|are|is|got|get)\s+(?:\w+ly\s+)?\w+(?:ed|en)\b")
 _COMPARE = re.compile(r"\b(?:compare|comparison|versus|vs|differ|difference|differences)\b")
-
-
-@dataclass
-class Interpretation:
-    question: str
-    intent: str = "list"
-    actors: list[dict] = field(default_factory=list)     # {id, name, text, how, object}
-    acting_only: bool = False
-    kinds: list[str] = field(default_factory=list)
-    types: list[dict] = field(default_factory=list)      # {id, name, text, how}
-    all_types: bool = False  # "demanded an investigation": every type applies, not any of them
-    mentions: bool = False   # a bare name of something only acted upon ("Hikvision"): mentions count
-    kinds_targeted: bool = False  # "which companies were sanctioned": the kind is what was acted upon
-    topic_words: list[str] = field(default_factory=list)  # records must use one of these words
-    entities: list[dict] = field(default_factory=list)
-    stages: list[str] = field(default_factory=list)
-    periods: list[Period] = field(default_factory=list)
-    terms: list[str] = field(default_factory=list)       # leftover words that narrow the search
-    common: list[str] = field(default_factory=list)      # leftover words too frequent to narrow; rank only
-    ignored: list[str] = field(default_factory=list)     # words that carry no filter
-    unknown: list[str] = field(default_factory=list)     # words found nowhere in the data
-    unknown_names: list[str] = field(default_factory=list)  # ... of them, Names ("Austria")
-    unknown_topic: list[str] = field(default_factory=list)  # ... of them, what it is "about"
-    suggestions: list[str] = field(default_factory=list)  # "did you mean" names
-    truncated: bool = False
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["periods"] = [{"text": p.text, "range": p.describe()} for p in self.periods]
-        return d
-
-    def describe(self) -> str:
-        """One line per part, for --explain and the logs."""
-        out = [f"intent: {self.intent}"]
-        for label, items in (("actors", self.actors), ("types", self.types), ("entities", self.entities)):
-            if items:
-                out.append(f"{label}: " + ", ".join(
-                    f"{i['name']} ({i['how']}: {i['text']!r}{', as object' if i.get('object') else ''})" for i in items))
-        if self.acting_only:
-            out.append("actor roles: acting only (what the actor itself did)")
-        for label, items in (("kinds", self.kinds), ("stages", self.stages), ("search words", self.terms),
-                             ("too common to narrow", self.common), ("ignored", self.ignored), ("unknown words", self.unknown),
-                             ("did you mean", self.suggestions)):
-            if items:
-                out.append(f"{label}: {', '.join(items)}")
-        if self.periods:
-            out.append("periods: " + "; ".join(f"{p.text!r} = {p.describe()}" for p in self.periods))
-        return "\n".join(out)
-
-
-def _add(interp: Interpretation, name: Name, text: str, how: str, obj: bool = False) -> None:
-    bucket = {"actor": interp.actors, "entity": interp.entities, "type": interp.types}[name.category]
-    if any(i["id"] == name.target for i in bucket):
-        return
-    item = {"id": name.target, "name": name.name, "text": text, "how": how}
-    if name.category == "actor":
-        item["object"] = obj
-    bucket.append(item)
+_RELATIVE_EVENT = re.compile(r"\b(?:in\s+)?the\s+(year|month)\s+(after|before)\s+(.+?)\s*\??$", re.I)
+TOPIC_WORDS = frozenset("about regarding concerning on over".split())
+COMMON_SHARE = 0.25  # a word in more than this share of records narrows nothing
+QUESTION_STEMS = frozenset(stem(w) for w in QUESTION_WORDS | ENGLISH.acting)
+ENGLISH_WORDS = frozenset(STOPWORDS | QUESTION_WORDS | ENGLISH.acting | ENGLISH.questions | ENGLISH.objects)
 
 
 class Vocabulary(Protocol):
@@ -108,21 +48,6 @@ class Vocabulary(Protocol):
 
     def lookup(self, stem: str) -> tuple[int, str] | None: ...   # (records holding it, a word form)
 
-    def correct(self, stem: str) -> str | None: ...
-
-
-COMMON_SHARE = 0.25  # a word in more than this share of records narrows nothing
-
-
-TOPIC_WORDS = frozenset("about regarding concerning on over".split())
-
-
-def _is_name(toks: list[Token], n: int, interp: Interpretation) -> bool:
-    """An unknown Name is what the question is about: capitalised after the first word
-    ("sanctions by Austria"), or, as the first word, close to a known name ("Austria sanctions")."""
-    first = next(i for i, x in enumerate(toks) if not x.stop)
-    return toks[n].text[:1].isupper() and (n != first or bool(interp.suggestions))
-
 
 def _listed(text: str, spans: list[str]) -> bool:
     """Whether phrases are listed as alternatives ("sanctions and import bans", "bans, freezes")
@@ -130,7 +55,7 @@ def _listed(text: str, spans: list[str]) -> bool:
     found = sorted((text.find(s), s) for s in spans if s in text)
     for (a, first), (b, _) in zip(found, found[1:]):
         between = text[a + len(first):b].casefold()
-        if not re.search(r"\band\b|\bor\b|,|&|/", between):
+        if not re.search(r"\band\b|\bor\b|,|&|/|\bet\b|\by\b|\bund\b|\bve\b", between):
             return False
     return True
 
@@ -148,84 +73,134 @@ def _after_topic_word(toks: list[Token], n: int, used: list[bool]) -> bool:
 
 class Interpreter:
     def __init__(self, lexicon: Lexicon, vocab: Vocabulary | None = None,
-                 canonical: dict[tuple[str, str], str] | None = None, acting: set[str] | None = None):
+                 canonical: dict[tuple[str, str], str] | None = None, acting: set[str] | None = None,
+                 groups: dict[str, dict] | None = None, years: tuple[int | None, int | None] = (None, None),
+                 speller: Speller | None = None):
         self.lex = lexicon
         self.vocab = vocab
         self.canonical = canonical or {}   # (category, id) -> display name
         self.acting = acting               # actors that act in some record (themselves or by a part)
+        self.groups = groups or {}         # group id -> {members, ...}
+        self.years = years                 # the first and last year the data covers
+        self.speller = speller
 
     def _name(self, n: Name) -> Name:
         return Name(n.category, n.target, self.canonical.get((n.category, n.target), n.name))
 
+    # ---- the steps ---------------------------------------------------------------------
     def __call__(self, question: str) -> Interpretation:
         text = clean(question)
         interp = Interpretation(question=text[:MAX_QUESTION_CHARS], truncated=len(text) > MAX_QUESTION_CHARS)
         text = text[:MAX_QUESTION_CHARS]
         toks = tokenize(text)
+        lang = detect([t.text for t in toks], ENGLISH_WORDS)
+        interp.language = lang.code
+        if lang is not ENGLISH:   # the language's own function words hold the sentence, like stop words
+            own = lang.stop | lang.questions | lang.acting | lang.objects | lang.agents
+            toks = [dataclasses.replace(t, stop=True) if t.norm in own else t for t in toks]
         used = [False] * len(toks)
+        claims: list[dict] = []            # every named party, type or kind, with its token span
 
-        def is_object(i: int) -> bool:
-            j = i - 1
-            while j >= 0 and toks[j].norm in ("the", "a", "an"):
-                j -= 1
-            return j >= 0 and toks[j].norm in OBJECT_WORDS
+        self._framing(text, toks, used, interp)
 
         def claim(idx: list[int], name: Name, how: str) -> None:
             for i in idx:
                 used[i] = True
-            _add(interp, self._name(name), text[toks[idx[0]].start:toks[idx[-1]].end], how, is_object(idx[0]))
+            item = self._add(interp, self._name(name), text[toks[idx[0]].start:toks[idx[-1]].end], how)
+            if item is not None:
+                item["at"] = (idx[0], idx[-1])
+                claims.append(item)
 
-        content = [i for i, t in enumerate(toks) if not t.stop]
-        # 1. exact names, longest first, over the words that are not stop words
-        self._exact(toks, content, used, claim)
-        # 2. dates, in what the names left
-        masked = "".join(c if not any(t.start <= k < t.end and used[n] for n, t in enumerate(toks)) else " "
-                         for k, c in enumerate(text)) if any(used) else text
-        for s, e, period in find_periods(masked):
-            interp.periods.append(period)
-            for n, t in enumerate(toks):
-                if t.start < e and s < t.end:
-                    used[n] = True
-        # 3. short names: US, U.K., EU, "the us"
-        for n, t in enumerate(toks):
+        content = [i for i, t in enumerate(toks) if not t.stop and not used[i]]
+        self._exact(toks, content, used, claim)                      # 1. names, longest first
+        self._dates(text, toks, used, interp)                        # 2. dates, in what names left
+        for n, t in enumerate(toks):                                 # 3. short names: US, U.K., EU
             if not used[n] and not t.stop and len(t.norm) <= 3:
                 names = self.lex.lookup_short(t.norm)
                 if names:
                     claim([n], names[0], "exact")
-        # 4. intent, kinds, stages
-        self._intent(interp, toks, used, fold(text))
-        # 5. fuzzy names over what is left
-        self._fuzzy(toks, used, claim, interp)
-        # 6. the rest
-        for n, t in enumerate(toks):
-            if used[n] or t.stop:
-                continue
-            if t.norm in QUESTION_WORDS or t.stem in QUESTION_WORDS or len(t.norm) < 2:
-                interp.ignored.append(t.text)
-            else:
-                self._term(interp, t)
-                if interp.unknown and interp.unknown[-1] is t.text:
-                    if _is_name(toks, n, interp):
-                        interp.unknown_names.append(t.text)
-                    elif _after_topic_word(toks, n, used):
-                        interp.unknown_topic.append(t.text)
-        interp.acting_only = bool(interp.actors) and any(t.norm in ACTING_WORDS for t in toks)
-        # "European Union" alone means what the EU took part in; "Hikvision" alone, which never
-        # acts, means every record that names it
-        interp.mentions = self.acting is not None and not any(a["id"] in self.acting for a in interp.actors)
-        subjects = [a for a in interp.actors if not a["object"]]
-        if interp.actors and not subjects:      # "sanctions on XPCC": XPCC is the only actor asked
-            for a in interp.actors:
-                a["object"] = False
-        if _COMPARE.search(fold(text)) and len(interp.actors) >= 2:
-            interp.intent = "compare"
-        for bucket in (interp.actors, interp.types, interp.entities):  # in the question's order
-            bucket.sort(key=lambda item: text.find(item["text"]))
-        interp.all_types = len(interp.types) > 1 and not _listed(text, [t["text"] for t in interp.types])
-        interp.kinds_targeted = bool(interp.kinds) and bool(_PASSIVE.search(fold(text)))
-        if interp.intent == "count":  # "how many countries…": what is counted, not who may count
-            interp.kinds = []
+        self._fuzzy(toks, used, claim, interp)                       # 4. names with a typo
+        toks = self._spell(toks, used, interp)                       # 5. other words with a typo
+        self._exact(toks, [i for i, t in enumerate(toks) if not t.stop and not used[i]], used, claim)
+        folded = fold(text)
+        interp.polarity = structure.polarity(toks, [used[n] and not toks[n].stop for n in range(len(toks))])
+        kind_at = self._intent(interp, toks, used, folded)            # 6. intent, kinds, stages, counts
+        self._exclusions(text, toks, used, interp, kind_at)          # 7. what is left out
+        self._roles(toks, interp, lang, claims, kind_at)             # 8. who acted on whom
+        self._rest(toks, used, interp, lang)                         # 9. the rest
+        self._settle(interp, toks, text, folded, lang)
         return interp
+
+    def _framing(self, text: str, toks: list[Token], used: list[bool], interp: Interpretation) -> None:
+        for s, e in framing_spans(text):
+            hit = [n for n, t in enumerate(toks) if t.start < e and s < t.end]
+            if hit:
+                interp.framing.append(text[s:e].strip())
+                for n in hit:
+                    used[n] = True
+
+    def _known(self, t: Token, n: int, toks: list[Token]) -> bool:
+        if t.stop or t.is_number or len(t.norm) < 4 or not t.norm.isalpha():
+            return True
+        if t.norm in QUESTION_WORDS or t.stem in QUESTION_WORDS or t.norm in ENGLISH_WORDS or t.norm in ALL_MONTHS:
+            return True
+        if t.stem in self.lex.words or (self.vocab and self.vocab.lookup(t.stem)) or t.stem in QUESTION_STEMS:
+            return True
+        first = next((i for i, x in enumerate(toks) if not x.stop), n)
+        return t.text[:1].isupper() and n != first    # a Name: the fuzzy name match reads it
+
+    def _spell(self, toks: list[Token], used: list[bool], interp: Interpretation) -> list[Token]:
+        if self.speller is None:
+            return toks
+        out = list(toks)
+        for n, t in enumerate(toks):
+            if used[n] or self._known(t, n, toks):
+                continue
+            fixed = self.speller.correct(t.stem)
+            if fixed:
+                shown = self.vocab.lookup(fixed)[1] if self.vocab and self.vocab.lookup(fixed) else fixed
+                out[n] = dataclasses.replace(t, norm=shown, stem=fixed)
+                interp.corrections.append([t.text, shown])
+        return out
+
+    def _dates(self, text: str, toks: list[Token], used: list[bool], interp: Interpretation) -> None:
+        chars = list(text)
+        for n, t in enumerate(toks):
+            if used[n]:
+                chars[t.start:t.end] = " " * (t.end - t.start)
+        masked = "".join(chars)
+        if m := _RELATIVE_EVENT.search(masked):
+            reading = read_dates(m.group(3), self.years)
+            if not reading.periods:   # "the year after Abe raised the Uyghurs with Xi": dated by that event
+                interp.relative = {"relation": f"{m.group(1).lower()} {m.group(2).lower()}", "event": m.group(3)}
+                for n, t in enumerate(toks):
+                    if t.start >= m.start():
+                        used[n] = True
+                masked = masked[:m.start()]
+        reading = read_dates(masked, self.years)
+        spans = [(s, e) for s, e, _ in reading.periods] + [(s, e) for s, e, _ in reading.months]
+        interp.periods = [p for _, _, p in reading.periods]
+        interp.months = sorted({m for _, _, m in reading.months})
+        interp.unknown_dates = [w for _, _, w in reading.unknown]
+        spans += [(s, e) for s, e, _ in reading.unknown]
+        for s, e in spans:
+            for n, t in enumerate(toks):
+                if t.start < e and s < t.end:
+                    used[n] = True
+
+    def _add(self, interp: Interpretation, name: Name, text: str, how: str) -> dict | None:
+        bucket = {"actor": interp.actors, "group": interp.groups, "entity": interp.entities,
+                  "type": interp.types}[name.category]
+        if any(i["id"] == name.target for i in bucket):
+            return None
+        item = {"id": name.target, "name": name.name, "text": text, "how": how}
+        if name.category in ("actor", "group"):
+            item["object"] = False
+        if name.category == "group":
+            item["members"] = list(self.groups.get(name.target, {}).get("members", []))
+        item["category"] = name.category
+        bucket.append(item)
+        return item
 
     def _exact(self, toks: list[Token], content: list[int], used: list[bool], claim) -> None:
         for width in range(min(self.lex.max_words, len(content)), 0, -1):
@@ -240,33 +215,122 @@ class Interpreter:
                 if names and not (width == 1 and len(toks[idx[0]].norm) <= 3):
                     claim(idx, names[0], "exact")
 
-    def _intent(self, interp: Interpretation, toks: list[Token], used: list[bool], folded: str) -> None:
+    def _intent(self, interp: Interpretation, toks: list[Token], used: list[bool], folded: str) -> dict[str, int]:
+        """Intent, what "how many" counts, a superlative, kinds and stages; returns where each
+        kind word stands."""
+        kind_at: dict[str, int] = {}
         for intent, rx in _INTENTS:
             if rx.search(folded):
                 interp.intent = intent
                 break
+        if interp.intent == "count":
+            for n, word in structure.count_nouns(folded, toks):
+                kind = next((k for k, stems in KIND_WORDS.items() if toks[n].stem in stems), None)
+                what = kind or ("records" if toks[n].stem in RECORD_WORDS else word)
+                if what not in interp.count_of:
+                    interp.count_of.append(what)
+                if kind or what == "records":
+                    used[n] = True
+        if sup := structure.superlative(folded):
+            order, unit = sup
+            if order == "most":
+                interp.superlative = {"order": "most", "unit": unit}
+                for n, t in enumerate(toks):
+                    if t.norm in ("most", "largest", "biggest", "highest") or t.norm == unit:
+                        used[n] = used[n] or t.norm != unit or not t.stop
+            elif interp.intent not in ("count",):
+                interp.intent = order
+                interp.superlative = {"order": order, "one": structure.singular_after(toks, order)}
         for n, t in enumerate(toks):
-            if used[n]:
-                continue
-            if _after_topic_word(toks, n, used):
+            if used[n] or t.stop or _after_topic_word(toks, n, used):
                 continue  # "what did UN experts say about companies": a topic, not who acted
             for kind, stems in KIND_WORDS.items():
-                if t.stem in stems and kind not in interp.kinds:
-                    interp.kinds.append(kind)
+                if t.stem in stems:
+                    if kind not in interp.kinds:
+                        interp.kinds.append(kind)
+                        kind_at[kind] = n
                     used[n] = True
             for prefix, stage in STAGE_WORDS.items():
                 if t.norm.startswith(prefix) and stage not in interp.stages:
                     interp.stages.append(stage)
                     used[n] = True
+        return kind_at
+
+    def _exclusions(self, text: str, toks: list[Token], used: list[bool], interp: Interpretation,
+                    kind_at: dict[str, int]) -> None:
+        """Names, groups, kinds and types inside a part the question leaves out move to `exclude`."""
+        for marker, lo, hi in structure.exclusion_ranges(text, toks):
+            for n in marker:
+                used[n] = True
+            for bucket in (interp.actors, interp.groups, interp.types):
+                for item in [i for i in bucket if lo <= i["at"][0] <= hi]:
+                    bucket.remove(item)
+                    interp.exclude.append({**item, "category": item["category"]})
+            for kind, n in list(kind_at.items()):
+                if lo <= n <= hi and kind in interp.kinds:
+                    interp.kinds.remove(kind)
+                    interp.exclude.append({"category": "kind", "id": kind, "name": structure.KIND_NOUNS.get(kind, kind),
+                                           "text": toks[n].text, "at": (n, n)})
+
+    def _roles(self, toks: list[Token], interp: Interpretation, lang, claims: list[dict],
+               kind_at: dict[str, int]) -> None:
+        parties = [c for c in claims if any(c is p for p in interp.actors + interp.groups)]
+        types_at = {n for c in claims if c.get("category") == "type" for n in range(c["at"][0], c["at"][1] + 1)}
+        named = {n for c in claims for n in range(c["at"][0], c["at"][1] + 1)}
+        verbs = {n for n, t in enumerate(toks) if not t.stop and (n not in named or n in types_at)
+                 and t.norm not in QUESTION_WORDS | lang.questions and not t.is_number}
+        interp.voice, interp.asks = structure.assign_roles(toks, parties, verbs, lang, types_at)
+        subject = min((p["at"][0] for p in parties if not p["object"]), default=None)
+        for kind, n in kind_at.items():   # "has the US warned companies…": a kind after the verb is aimed at
+            if subject is not None and n > subject and any(v in verbs for v in range(subject + 1, n)) \
+                    and kind in interp.kinds and interp.intent not in ("which", "count"):
+                interp.kinds.remove(kind)
+                interp.ignored.append(toks[n].text)
+
+    def _rest(self, toks: list[Token], used: list[bool], interp: Interpretation, lang) -> None:
+        for n, t in enumerate(toks):
+            if used[n] or t.stop:
+                continue
+            if t.norm in QUESTION_WORDS or t.stem in QUESTION_WORDS or len(t.norm) < 2 or t.norm in lang.questions:
+                interp.ignored.append(t.text)
+            else:
+                self._term(interp, t)
+                if interp.unknown and interp.unknown[-1] is t.text:
+                    if self._is_name(toks, n, interp):
+                        interp.unknown_names.append(t.text)
+                    elif _after_topic_word(toks, n, used):
+                        interp.unknown_topic.append(t.text)
+
+    def _is_name(self, toks: list[Token], n: int, interp: Interpretation) -> bool:
+        """An unknown Name is what the question is about: capitalised after the first word
+        ("sanctions by Austria"), or, as the first word, close to a known name ("Austria sanctions")."""
+        first = next(i for i, x in enumerate(toks) if not x.stop)
+        return toks[n].text[:1].isupper() and (n != first or bool(interp.suggestions))
+
+    def _settle(self, interp: Interpretation, toks: list[Token], text: str, folded: str, lang) -> None:
+        interp.acting_only = bool(interp.subjects or interp.groups) and any(
+            t.norm in ENGLISH.acting or t.norm in lang.acting for t in toks) and interp.voice == "active"
+        # "European Union" alone means what the EU took part in; "Hikvision" alone, which never
+        # acts, means every record that names it
+        interp.mentions = self.acting is not None and not any(a["id"] in self.acting for a in interp.actors)
+        if interp.actors and not interp.subjects and not interp.groups and interp.voice == "active" \
+                and not interp.kinds:
+            for a in interp.actors:   # "sanctions on XPCC": XPCC is the only party asked about
+                a["object"] = False
+        if _COMPARE.search(folded) and len(interp.actors) >= 2:
+            interp.intent = "compare"
+        for bucket in (interp.actors, interp.groups, interp.types, interp.entities):  # in the question's order
+            bucket.sort(key=lambda item: item["at"][0])
+        interp.all_types = len(interp.types) > 1 and not _listed(text, [t["text"] for t in interp.types])
+        interp.kinds_targeted = bool(interp.kinds) and interp.voice == "passive"
+        if interp.intent == "count" and set(interp.kinds) <= set(interp.count_of):
+            interp.kinds = []   # "how many countries…": what is counted, not who may count
 
     def _term(self, interp: Interpretation, t: Token) -> None:
         if self.vocab is None:
             interp.terms.append(t.norm)
             return
         found = self.vocab.lookup(t.stem)
-        if found is None and not t.is_number:
-            fixed = self.vocab.correct(t.stem)
-            found = self.vocab.lookup(fixed) if fixed else None
         if found is None:
             interp.unknown.append(t.text)
         elif found[0] > COMMON_SHARE * max(self.vocab.n_records, 1):
@@ -294,3 +358,4 @@ class Interpreter:
                         label = self.canonical.get((n.category, n.target), n.name)
                         if label not in interp.suggestions:
                             interp.suggestions.append(label)
+

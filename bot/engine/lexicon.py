@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-PRIORITY = {"entity": 0, "actor": 1, "type": 2}  # a phrase owned by two kinds goes to the first
+PRIORITY = {"entity": 0, "group": 1, "actor": 2, "type": 3}  # a phrase owned by two kinds goes to the first
 
 
 @dataclass(frozen=True)
 class Name:
-    category: str   # actor | entity | type
+    category: str   # actor | group | entity | type
     target: str     # id
     name: str       # the name as written in the data
 
@@ -46,6 +46,7 @@ class Lexicon:
         for names in self.exact.values():
             names.sort(key=lambda n: PRIORITY[n.category])
         self.max_words = max((len(k) for k in self.exact), default=1)
+        self.words = frozenset(w for k in self.exact for w in k)   # every stem a name is made of
         self._strings = list(by_string)
         self._owners = [sorted(by_string[s], key=lambda n: PRIORITY[n.category]) for s in self._strings]
         self.names_by_target: dict[tuple[str, str], str] = {}

@@ -6,11 +6,10 @@ import datetime as dt
 import json
 import sqlite3
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
-from bot.engine.interpret import Interpreter
-from bot.engine.lexicon import Lexicon, edit_budget
+from bot.dates import OPEN_END
+from bot.engine.interpret import QUESTION_STEMS, Interpreter
+from bot.engine.lexicon import Lexicon
+from bot.engine.spelling import Speller
 
 
 def _iso(ordinal: int | None) -> str | None:
@@ -21,7 +20,7 @@ def _iso(ordinal: int | None) -> str | None:
 class Vocabulary:
     def __init__(self, conn: sqlite3.Connection, n_records: int):
         self.n_records = n_records
-        self._conn, self._cache, self._stems = conn, {}, None
+        self._conn, self._cache = conn, {}
 
     def lookup(self, stem: str):
         if stem not in self._cache:
@@ -29,16 +28,9 @@ class Vocabulary:
             self._cache[stem] = tuple(row) if row else None
         return self._cache[stem]
 
-    def correct(self, stem: str) -> str | None:
-        budget = edit_budget(len(stem))
-        if budget == 0:
-            return None
-        if self._stems is None:
-            self._stems = [s for (s,) in self._conn.execute("select stem from terms where length(stem) >= 4")]
-        hits = process.extract(stem, self._stems, scorer=OSA.distance, score_cutoff=budget, limit=2)
-        if not hits or (len(hits) > 1 and hits[1][1] == hits[0][1]):
-            return None
-        return hits[0][0]
+    def stems(self) -> list[str]:
+        """Every stem of four letters or more the records use, for correcting typos."""
+        return [s for (s,) in self._conn.execute("select stem from terms where length(stem) >= 4")]
 
 
 class IndexState:
@@ -60,22 +52,29 @@ class IndexState:
             self.actor_names[aid] += json.loads(aliases)
         self.types = dict(conn.execute("select id, label from types"))
         self.entities = dict(conn.execute("select id, name from entities"))
+        self.groups = {gid: {"id": gid, "name": name, "members": []}
+                       for gid, name in conn.execute("select id, name from groups")}
+        for actor, grp in conn.execute("select actor, grp from actor_groups order by actor"):
+            self.groups[grp]["members"].append(actor)
         canonical = {("actor", k): v["name"] for k, v in self.actors.items()}
         canonical.update({("type", k): v for k, v in self.types.items()})
         canonical.update({("entity", k): v for k, v in self.entities.items()})
+        canonical.update({("group", k): g["name"] for k, g in self.groups.items()})
         self.lexicon = Lexicon.from_db(conn)
         self.vocab = Vocabulary(conn, self.n_records)
         acting = {a for (a,) in conn.execute(
             "select distinct c.ancestor from record_actors ra join actor_closure c on c.descendant = ra.actor"
             " where ra.role in ('acted', 'joined')")}
-        self.interpreter = Interpreter(self.lexicon, self.vocab, canonical, acting)
+        years = conn.execute('select min(start), max("end") from record_dates where start > 1 and "end" < ?',
+                             (OPEN_END,)).fetchone()
+        self.years = tuple(dt.date.fromordinal(y).year if y else None for y in years)
+        speller = Speller(lambda: [*QUESTION_STEMS, *self.vocab.stems()])
+        self.interpreter = Interpreter(self.lexicon, self.vocab, canonical, acting, self.groups, self.years, speller)
         self.documents = {r[0]: {"id": r[0], "title": r[1], "publisher": r[2], "url": r[3]}
                           for r in conn.execute("select id, title, publisher, url from documents")}
         self.sections = [{"document": r[0], "key": r[1], "heading": r[2], "items": r[3]} for r in conn.execute(
             "select document, key, heading, items from sections order by document, position")]
         self.section_by_key = {f"{s['document']}:{s['key']}": s for s in self.sections}
-        years = conn.execute("select min(date_sort), max(date_sort) from records").fetchone()
-        self.years = tuple(dt.date.fromordinal(y).year if y else None for y in years)
 
     def about(self) -> dict:
         """Counts, the source and when the data last changed, for /about."""

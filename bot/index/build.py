@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Iterator
 
 from bot.dataset.files import content_hash, record_files, stat_signature
 from bot.dataset.reader import Reader
-from bot.dataset.schema import errors_only, load_dataset, read_vocabularies
+from bot.dataset.schema import errors_only, load_dataset
+from bot.dataset.vocabularies import read_vocabularies
 from bot.dataset.yamlio import Problem
 from bot.files import locked
 from bot.index.rows import FileRows, each_file
@@ -26,7 +27,7 @@ from bot.text import phrase_key, stem
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 RECORD_COLUMNS = ("rowid:int id title summary body quote keywords stage date_kind date_text date_sort:int date_parts "
                   "votes figures sources types entities actors file line:int")
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
@@ -145,7 +146,7 @@ def _write(root: Path, tmp: Path) -> dict:
     reader = Reader(root)
     if not root.is_dir():
         raise _data_error(root)
-    acts, types, entities, documents = read_vocabularies(reader, root)
+    acts, types, entities, documents, groups = read_vocabularies(reader, root)
     files = record_files(root)
     if errors_only(reader.problems) or not files:
         raise _data_error(root)
@@ -156,7 +157,7 @@ def _write(root: Path, tmp: Path) -> dict:
 
             db = sqlite_utils.Database(tmp)
             try:
-                return _fill(db, parts, acts, types, entities, documents)
+                return _fill(db, parts, acts, types, entities, documents, groups)
             finally:
                 db.close()
     except _Invalid:
@@ -169,11 +170,12 @@ class _Invalid(Exception):
 
 
 def _fill(db: sqlite_utils.Database, parts: Iterator[FileRows], acts: dict, types: dict, entities: dict,
-          documents: dict) -> dict:
+          documents: dict, groups: dict) -> dict:
     db.execute("pragma journal_mode = off")
     db.execute("pragma synchronous = off")
     db["meta"].create({"key": str, "value": str}, pk="key")
     _write_vocabularies(db, acts, types, entities)
+    _write_groups(db, acts, groups)
     _write_documents(db, documents)
     n = _write_records(db, parts)
     for table, cols in (("record_dates", ["start", "end"]), ("record_actors", ["actor", "record"]),
@@ -202,12 +204,24 @@ def _write_vocabularies(db: sqlite_utils.Database, acts: dict, types: dict, enti
                               ("type", types.values(), "synonyms")):
         for it in items:
             main = it.label if cat == "type" else it.name
-            for n in {main, *getattr(it, extra), *( [it.id.replace("-", " ")] if cat == "type" else [])}:
+            translated = [w for ws in it.translations.values() for w in ws] if cat == "type" else []
+            for n in {main, *getattr(it, extra), *translated, *([it.id.replace("-", " ")] if cat == "type" else [])}:
                 key = phrase_key(n)
                 if key:
                     names.append({"key": " ".join(key), "category": cat, "target": it.id, "name": n,
                                   "words": len(key)})
     db["names"].insert_all(names)
+
+
+def _write_groups(db: sqlite_utils.Database, acts: dict, groups: dict) -> None:
+    """Groups of actors (regions, memberships) and who belongs to each, with the groups' names."""
+    db["groups"].create({"id": str, "name": str}, pk="id")
+    db["groups"].insert_all({"id": g.id, "name": g.name} for g in groups.values())
+    db["actor_groups"].create({"actor": str, "grp": str})
+    db["actor_groups"].insert_all({"actor": a.id, "grp": g} for a in acts.values() for g in a.groups)
+    db["names"].insert_all(({"key": " ".join(key), "category": "group", "target": g.id, "name": n, "words": len(key)}
+                            for g in groups.values() for n in {g.name, *g.aliases} if (key := phrase_key(n))),
+                           columns={"key": str, "category": str, "target": str, "name": str, "words": int})
 
 
 def _write_documents(db: sqlite_utils.Database, documents: dict) -> None:
