@@ -36,7 +36,7 @@ def test_frozen_copy_has_the_shipped_layout_and_no_problems():
     assert layout(FROZEN_DATA, everything=True) == layout(DATA)
     ds, problems = load_dataset(FROZEN_DATA)
     assert [str(p) for p in problems] == []
-    assert len(ds.records) == 84
+    assert len(ds.records) == 86
 
 
 @pytest.mark.parametrize("path", data_files(DATA), ids=lambda p: str(p.relative_to(DATA)))

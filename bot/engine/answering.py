@@ -33,9 +33,9 @@ def answer(engine, interp: Interpretation, limit: int | None = None) -> Answer:
             return _noted(compose.empty_answer(interp, [], []), interp)
         return compose.help_answer(interp.question, interp)
     cl, records, total = found
-    if not records and interp.all_types:
-        # No record has every type asked ("demanded an investigation"): the first type is the
-        # action, the others say what it was about, in the records' own words.
+    if interp.all_types and (interp.types_object or not records):
+        # A verb and its object ("demanded an investigation"), or no record with every type asked:
+        # the first type is the action, the others say what it was about, in the records' words.
         words = [w for t in interp.types[1:] for w in engine.state.lexicon.words_by_type.get(t["id"], [])]
         about = _with(interp, types=interp.types[:1], all_types=False, topic_words=words)
         found = engine.search(about, limit) if words else None

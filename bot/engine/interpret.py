@@ -322,6 +322,8 @@ class Interpreter:
         for bucket in (interp.actors, interp.groups, interp.types, interp.entities):  # in the question's order
             bucket.sort(key=lambda item: item["at"][0])
         interp.all_types = len(interp.types) > 1 and not _listed(text, [t["text"] for t in interp.types])
+        first = interp.types[0]["text"].split()[-1].lower() if interp.types else ""
+        interp.types_object = interp.all_types and first.endswith(("ed", "ing"))
         interp.kinds_targeted = bool(interp.kinds) and interp.voice == "passive"
         if interp.intent == "count" and set(interp.kinds) <= set(interp.count_of):
             interp.kinds = []   # "how many countries…": what is counted, not who may count

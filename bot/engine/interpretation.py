@@ -24,7 +24,8 @@ class Interpretation:
     acting_only: bool = False
     kinds: list[str] = field(default_factory=list)
     types: list[dict] = field(default_factory=list)        # {id, name, text, how}
-    all_types: bool = False  # "demanded an investigation": every type applies, not any of them
+    all_types: bool = False  # "genocide recognition resolutions": every type applies, not any of them
+    types_object: bool = False  # "demanded an investigation": a verb, then what it was about
     mentions: bool = False   # a bare name of something only acted upon ("Hikvision"): mentions count
     kinds_targeted: bool = False  # "which companies were sanctioned": the kind is what was acted upon
     topic_words: list[str] = field(default_factory=list)  # records must use one of these words
