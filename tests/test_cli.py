@@ -43,7 +43,7 @@ def test_ask_json(ask):
 
 def test_ask_explain(ask):
     p = ask("--explain", "what did canda do")
-    assert "Canada (fuzzy: 'canda')" in p.stdout
+    assert "Canada (corrected: 'canda')" in p.stdout
 
 
 BAD = {

@@ -93,7 +93,7 @@ def test_interpretation(engine, question, want):
 def test_interpretation_is_a_printable_value(engine):
     got = engine.interpret("sanctions by canda since March 2021")
     text = got.describe()
-    assert "Canada (fuzzy: 'canda')" in text and "since March 2021" in text
+    assert "Canada (corrected: 'canda')" in text and "since March 2021" in text
     assert got.to_dict()["periods"][0]["text"] == "since March 2021"
     assert engine.interpret("sanctions by canda since March 2021") == got
 

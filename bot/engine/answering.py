@@ -50,6 +50,14 @@ def answer(engine, interp: Interpretation, limit: int | None = None) -> Answer:
             (cl, records, total), interp = found, wider
             names = " or ".join(a["name"] for a in interp.subjects)
             note = f"No record shows {names} acting; these records involve {names}:"
+    if not records and interp.terms and interp.subjects and interp.objects:
+        # "what did the NYC Bar send to China's leaders": both parties pin the records down; the
+        # other words may be the question's, not the records' (said so in a note)
+        found = engine.search(_with(interp, terms=[], common=[]), limit)
+        if found and found[1]:
+            (cl, records, total) = found
+            note = "No record uses the words " + ", ".join(f"“{w}”" for w in interp.terms) + \
+                f"; these records involve both {interp.subjects[0]['name']} and {interp.objects[0]['name']}:"
     desc = [c.description for c in cl]
     if interp.polarity == "yes-no":
         return _noted(_yes_no(engine, interp, cl, records, total, desc), interp, engine, cl)
@@ -90,7 +98,12 @@ def _superlative(interp: Interpretation, records: list[dict]) -> list[dict]:
     bill still pending is not something that happened, unless the question asks for those."""
     asked = set(interp.stages)
     happened = [r for r in records if r.get("stage") not in verdict.NOT_DONE or r.get("stage") in asked] or records
+    subjects = {a["id"] for a in interp.subjects}
+    own = [r for r in happened if any(a["role"] == "acted" and subjects & {a["id"], a.get("top"), a.get("country")}
+                                      for a in r["actors"])]
     sup = interp.superlative
+    if sup["order"] != "most":
+        happened = own or happened   # "the UK's most recent move": what it did itself, before what it joined
     if sup["order"] == "most":
         def size(rec: dict) -> float | None:
             unit = stem(sup["unit"])

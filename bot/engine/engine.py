@@ -142,7 +142,10 @@ class Engine:
             interp.unknown_topic if not (terms or interp.types or interp.entities) else [])
         if not cl and not terms and interp.common:
             terms = list(interp.common)      # "genocide" alone: common, but all there is to go on
-        narrow = bool(terms) and not (interp.types or interp.entities)
+        ordered = interp.intent in ("latest", "earliest")
+        # leftover words narrow when nothing else does, and always for "the first / latest X":
+        # picking by date alone would drop what X says
+        narrow = bool(terms) and (not (interp.types or interp.entities) or ordered)
         if not cl and not narrow and not unknown and interp.intent not in ("latest", "earliest", "all"):
             return None
         if unknown:
@@ -150,6 +153,8 @@ class Engine:
         elif narrow:
             cl = cl + [self._narrowing(cl, terms)]
         rank_words = terms + [w for w in interp.common if w not in terms]
+        if interp.superlative and interp.superlative.get("word"):
+            rank_words.append(interp.superlative["word"])
         limit = limit or (ORDER_LIMIT if interp.intent in ("latest", "earliest") else self.max_records)
         records, total = self._run(cl, interp, rank_words, limit)
         return cl, records, total
@@ -195,13 +200,13 @@ class Engine:
         rank_join = ""
         ordered = interp.intent in ("latest", "earliest")
         rank_words = [w for w in rank_words if self._rare_enough(w)]
-        if rank_words and not ordered:  # by date alone: scoring every match would be wasted
+        if rank_words:
             params["rq"] = fts_query(rank_words, any_of=True)
             rank_join = ("left join (select rowid, bm25(records_fts, 5.0, 2.0, 1.0, 1.0, 1.0) as score from records_fts"
                          " where records_fts match :rq) f on f.rowid = r.rowid")
             order.append("coalesce(f.score, 0) asc")
-        if ordered:
-            order = [f"r.date_sort is null, r.date_sort {'desc' if interp.intent == 'latest' else 'asc'}"]
+        if ordered:   # by date; words only break ties ("the first coordinated sanctions" says "first")
+            order = [f"r.date_sort is null, r.date_sort {'desc' if interp.intent == 'latest' else 'asc'}"] + order[-1:]
         else:
             order.append("r.date_sort is null, r.date_sort desc")
         # pick and order the ids on the thin table, then read only the records shown

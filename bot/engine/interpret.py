@@ -75,7 +75,7 @@ class Interpreter:
     def __init__(self, lexicon: Lexicon, vocab: Vocabulary | None = None,
                  canonical: dict[tuple[str, str], str] | None = None, acting: set[str] | None = None,
                  groups: dict[str, dict] | None = None, years: tuple[int | None, int | None] = (None, None),
-                 speller: Speller | None = None):
+                 speller: Speller | None = None, parents: dict[str, str | None] | None = None):
         self.lex = lexicon
         self.vocab = vocab
         self.canonical = canonical or {}   # (category, id) -> display name
@@ -83,6 +83,7 @@ class Interpreter:
         self.groups = groups or {}         # group id -> {members, ...}
         self.years = years                 # the first and last year the data covers
         self.speller = speller
+        self.parents = parents or {}       # actor id -> the actor it is part of
 
     def _name(self, n: Name) -> Name:
         return Name(n.category, n.target, self.canonical.get((n.category, n.target), n.name))
@@ -102,8 +103,13 @@ class Interpreter:
         claims: list[dict] = []            # every named party, type or kind, with its token span
 
         self._framing(text, toks, used, interp)
+        self._relative_event(text, toks, used, interp)
+        original = list(toks)
+        toks = self._spell(toks, used, interp)                       # typos, against the data's words
 
         def claim(idx: list[int], name: Name, how: str) -> None:
+            if how == "exact" and any(toks[i] is not original[i] for i in idx):
+                how = "corrected"   # a typo read as a known word made the name
             for i in idx:
                 used[i] = True
             item = self._add(interp, self._name(name), text[toks[idx[0]].start:toks[idx[-1]].end], how)
@@ -120,8 +126,6 @@ class Interpreter:
                 if names:
                     claim([n], names[0], "exact")
         self._fuzzy(toks, used, claim, interp)                       # 4. names with a typo
-        toks = self._spell(toks, used, interp)                       # 5. other words with a typo
-        self._exact(toks, [i for i, t in enumerate(toks) if not t.stop and not used[i]], used, claim)
         folded = fold(text)
         interp.polarity = structure.polarity(toks, [used[n] and not toks[n].stop for n in range(len(toks))])
         kind_at = self._intent(interp, toks, used, folded)            # 6. intent, kinds, stages, counts
@@ -156,28 +160,33 @@ class Interpreter:
         for n, t in enumerate(toks):
             if used[n] or self._known(t, n, toks):
                 continue
-            fixed = self.speller.correct(t.stem)
+            neighbours = [toks[j].stem for j in (n - 1, n + 1) if 0 <= j < len(toks) and not toks[j].stop]
+            fits = (lambda w, near=neighbours: any(self.vocab.phrase(a, b) for a, b in
+                                                     [(x, w) for x in near[:1]] + [(w, x) for x in near[1:]])) \
+                if self.vocab is not None and hasattr(self.vocab, "phrase") else None
+            fixed = self.speller.correct(t.stem, fits)
             if fixed:
                 shown = self.vocab.lookup(fixed)[1] if self.vocab and self.vocab.lookup(fixed) else fixed
                 out[n] = dataclasses.replace(t, norm=shown, stem=fixed)
                 interp.corrections.append([t.text, shown])
         return out
 
+    def _relative_event(self, text: str, toks: list[Token], used: list[bool], interp: Interpretation) -> None:
+        """'the year after Abe raised the Uyghurs with Xi': a period dated by an event, which the
+        engine finds as a question of its own; its words are not part of this one."""
+        m = _RELATIVE_EVENT.search(text)
+        if m and not read_dates(m.group(3), self.years).periods:
+            interp.relative = {"relation": f"{m.group(1).lower()} {m.group(2).lower()}", "event": m.group(3)}
+            for n, t in enumerate(toks):
+                if t.start >= m.start():
+                    used[n] = True
+
     def _dates(self, text: str, toks: list[Token], used: list[bool], interp: Interpretation) -> None:
         chars = list(text)
         for n, t in enumerate(toks):
             if used[n]:
                 chars[t.start:t.end] = " " * (t.end - t.start)
-        masked = "".join(chars)
-        if m := _RELATIVE_EVENT.search(masked):
-            reading = read_dates(m.group(3), self.years)
-            if not reading.periods:   # "the year after Abe raised the Uyghurs with Xi": dated by that event
-                interp.relative = {"relation": f"{m.group(1).lower()} {m.group(2).lower()}", "event": m.group(3)}
-                for n, t in enumerate(toks):
-                    if t.start >= m.start():
-                        used[n] = True
-                masked = masked[:m.start()]
-        reading = read_dates(masked, self.years)
+        reading = read_dates("".join(chars), self.years)
         spans = [(s, e) for s, e, _ in reading.periods] + [(s, e) for s, e, _ in reading.months]
         interp.periods = [p for _, _, p in reading.periods]
         interp.months = sorted({m for _, _, m in reading.months})
@@ -231,7 +240,8 @@ class Interpreter:
                     interp.count_of.append(what)
                 if kind or what == "records":
                     used[n] = True
-        if sup := structure.superlative(folded):
+        free = " ".join(t.norm for n, t in enumerate(toks) if not used[n])
+        if sup := structure.superlative(free):
             order, unit = sup
             if order == "most":
                 interp.superlative = {"order": "most", "unit": unit}
@@ -240,7 +250,7 @@ class Interpreter:
                         used[n] = used[n] or t.norm != unit or not t.stop
             elif interp.intent not in ("count",):
                 interp.intent = order
-                interp.superlative = {"order": order, "one": structure.singular_after(toks, order)}
+                interp.superlative = {"order": order, "one": structure.singular_after(toks, order), "word": unit}
         for n, t in enumerate(toks):
             if used[n] or t.stop or _after_topic_word(toks, n, used):
                 continue  # "what did UN experts say about companies": a topic, not who acted
@@ -277,21 +287,38 @@ class Interpreter:
         parties = [c for c in claims if any(c is p for p in interp.actors + interp.groups)]
         types_at = {n for c in claims if c.get("category") == "type" for n in range(c["at"][0], c["at"][1] + 1)}
         named = {n for c in claims for n in range(c["at"][0], c["at"][1] + 1)}
-        verbs = {n for n, t in enumerate(toks) if not t.stop and (n not in named or n in types_at)
-                 and t.norm not in QUESTION_WORDS | lang.questions and not t.is_number}
+        kinds = {n for n, t in enumerate(toks) if any(t.stem in stems for stems in KIND_WORDS.values())}
+        verbs = {n for n, t in enumerate(toks) if not t.stop and (n not in named or n in types_at) and n not in kinds
+                 and t.norm not in ENGLISH.questions | lang.questions and not t.is_number}
+        for whole in list(parties):   # "Canada's parliamentary subcommittee": the part says it all
+            part = next((p for p in parties if p is not whole and 0 < p["at"][0] - whole["at"][1] <= 3
+                         and self._part_of(p["id"], whole["id"])), None)
+            if part is not None and whole in interp.actors:
+                interp.actors.remove(whole)
+                parties.remove(whole)
         interp.voice, interp.asks = structure.assign_roles(toks, parties, verbs, lang, types_at)
         subject = min((p["at"][0] for p in parties if not p["object"]), default=None)
         for kind, n in kind_at.items():   # "has the US warned companies…": a kind after the verb is aimed at
             if subject is not None and n > subject and any(v in verbs for v in range(subject + 1, n)) \
                     and kind in interp.kinds and interp.intent not in ("which", "count"):
-                interp.kinds.remove(kind)
-                interp.ignored.append(toks[n].text)
+                interp.kinds.remove(kind)   # ... and says what it was about, in the records' words
+                self._term(interp, toks[n])
+
+    def _part_of(self, part: str, whole: str) -> bool:
+        seen = set()
+        while part and part not in seen:
+            seen.add(part)
+            part = self.parents.get(part)
+            if part == whole:
+                return True
+        return False
 
     def _rest(self, toks: list[Token], used: list[bool], interp: Interpretation, lang) -> None:
         for n, t in enumerate(toks):
             if used[n] or t.stop:
                 continue
-            if t.norm in QUESTION_WORDS or t.stem in QUESTION_WORDS or len(t.norm) < 2 or t.norm in lang.questions:
+            if t.norm in QUESTION_WORDS or t.stem in QUESTION_WORDS or len(t.norm) < 2 or t.norm in lang.questions \
+                    or t.norm in ENGLISH.acting or t.norm in lang.acting:
                 interp.ignored.append(t.text)
             else:
                 self._term(interp, t)

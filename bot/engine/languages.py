@@ -35,7 +35,7 @@ ENGLISH = Language(
     questions=_words("what which who whom whose when where why how"),
     acting=_words("do did does done doing say said says take took taken respond responded react reacted "
                   "announce announced act acted action actions measure measures step steps response "
-                  "responses move moves"),
+                  "responses move moves conclude concluded conclusion conclusions decide decided"),
     passive=frozenset(),
     objects=_words("on against about regarding concerning toward towards over with at to for"),
     agents=_words("by"),

@@ -28,6 +28,15 @@ class Vocabulary:
             self._cache[stem] = tuple(row) if row else None
         return self._cache[stem]
 
+    def phrase(self, first: str, second: str) -> bool:
+        """Whether some record has these two words side by side (stems, as the index stems them)."""
+        key = (first, second)
+        if key not in self._cache:
+            q = '"' + first.replace('"', '') + '" + "' + second.replace('"', '') + '"'
+            self._cache[key] = self._conn.execute("select 1 from records_fts where records_fts match ? limit 1",
+                                                  (q,)).fetchone() is not None
+        return self._cache[key]
+
     def stems(self) -> list[str]:
         """Every stem of four letters or more the records use, for correcting typos."""
         return [s for (s,) in self._conn.execute("select stem from terms where length(stem) >= 4")]
@@ -68,8 +77,9 @@ class IndexState:
         years = conn.execute('select min(start), max("end") from record_dates where start > 1 and "end" < ?',
                              (OPEN_END,)).fetchone()
         self.years = tuple(dt.date.fromordinal(y).year if y else None for y in years)
-        speller = Speller(lambda: [*QUESTION_STEMS, *self.vocab.stems()])
-        self.interpreter = Interpreter(self.lexicon, self.vocab, canonical, acting, self.groups, self.years, speller)
+        speller = Speller(lambda: [*QUESTION_STEMS, *self.lexicon.words, *self.vocab.stems()])
+        self.interpreter = Interpreter(self.lexicon, self.vocab, canonical, acting, self.groups, self.years, speller,
+                                       {k: a["parent"] for k, a in self.actors.items()})
         self.documents = {r[0]: {"id": r[0], "title": r[1], "publisher": r[2], "url": r[3]}
                           for r in conn.execute("select id, title, publisher, url from documents")}
         self.sections = [{"document": r[0], "key": r[1], "heading": r[2], "items": r[3]} for r in conn.execute(

@@ -18,16 +18,22 @@ class Speller:
         self._source = words      # stems, or a function giving them, read on the first correction
         self._words: list[str] | None = None
 
-    def correct(self, stem: str) -> str | None:
-        """The one known stem closest to `stem`, or None when none is close or two are as close."""
+    def candidates(self, stem: str) -> list[str]:
+        """The known stems closest to `stem` within its budget: one, several tied, or none."""
         budget = edit_budget(len(stem))
         if budget == 0 or not stem.isalpha():
-            return None
+            return []
         if self._words is None:
             source = self._source() if callable(self._source) else self._source
             self._words = sorted({w for w in source if len(w) >= 4 and w.isalpha()})
-        hits = process.extract(stem, self._words, scorer=OSA.distance, score_cutoff=budget, limit=3)
-        hits = sorted(hits, key=lambda h: h[1])
-        if not hits or (len(hits) > 1 and hits[1][1] == hits[0][1]):
-            return None
-        return hits[0][0]
+        hits = process.extract(stem, self._words, scorer=OSA.distance, score_cutoff=budget, limit=5)
+        best = min((d for _, d, _ in hits), default=None)
+        return [w for w, d, _ in hits if d == best]
+
+    def correct(self, stem: str, fits=None) -> str | None:
+        """The one closest known stem; when several are as close, the one `fits` its neighbours
+        ("value chians": "chains" forms a phrase the records use, "China" does not)."""
+        found = self.candidates(stem)
+        if len(found) > 1 and fits is not None:
+            found = [w for w in found if fits(w)]
+        return found[0] if len(found) == 1 else None

@@ -174,13 +174,13 @@ def count_nouns(text: str, toks: list[Token]) -> list[tuple[int, str]]:
 
 
 def superlative(folded: str) -> tuple[str, str] | None:
-    """('most', noun) for "the most countries", ('earliest'|'latest', '') for "the first…"."""
+    """('most', noun) for "the most countries", ('earliest'|'latest', the word) for "the first…"."""
     if m := _MOST.search(folded):
         if m.group(1) not in ("recent", "recently"):
             return "most", m.group(1)
     for order, rx in _SUPERLATIVE:
-        if rx.search(folded):
-            return order, ""
+        if m := rx.search(folded):
+            return order, m.group(0).split()[-1]
     return None
 
 
