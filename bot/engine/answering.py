@@ -81,7 +81,9 @@ def _yes_no(engine, interp: Interpretation, cl, records: list[dict], total: int,
     if records:
         return verdict.verdict(interp, records, total, desc, full_match=full)
     related, related_total = [], 0
-    for wider in (_with(interp, types=[], stages=[], terms=[], kinds=[], acting_only=False, polarity="open"),
+    itself = [dict(a, itself=True) for a in interp.actors]   # the party named, not its parts
+    for wider in (_with(interp, actors=itself, types=[], stages=[], terms=[], kinds=[], acting_only=False,
+                        polarity="open"),
                   _with(interp, types=[], stages=[], terms=[], kinds=[], acting_only=False, polarity="open",
                         actors=[], groups=[])):
         if not (wider.actors or wider.groups or wider.entities):

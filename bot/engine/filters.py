@@ -43,10 +43,10 @@ def _in(prefix: str, values: list[str], params: dict) -> str:
     return ", ".join(names)
 
 
-def actor_clause(ids: list[str], roles: tuple[str, ...], prefix: str, label: str) -> Clause:
-    """Records where the actor or one of its parts has one of these roles."""
+def actor_clause(ids: list[str], roles: tuple[str, ...], prefix: str, label: str, parts: bool = True) -> Clause:
+    """Records where the actor or (`parts`) one of its parts has one of these roles."""
     params: dict = {}
-    roles_sql = f" and ra.role in ({_in(prefix + 'r', list(roles), params)})"
+    roles_sql = f" and ra.role in ({_in(prefix + 'r', list(roles), params)})" + ("" if parts else " and c.depth = 0")
     sub = (f"select ra.record from record_actors ra join actor_closure c on c.descendant = ra.actor"
            f" where c.ancestor in ({_in(prefix, ids, params)}){roles_sql}")
     return rowid_clause(sub, params, f"{label}{' (as actor)' if roles == ACTING_ROLES else ''}")
@@ -74,7 +74,7 @@ def clauses(interp: Interpretation) -> list[Clause]:
     objects = [a for a in parties if a.get("object")]
     if subjects:
         out.append(actor_clause(_party_ids(subjects) or ["-"], subject_roles(interp), "a",
-                                " or ".join(a["name"] for a in subjects)))
+                                " or ".join(a["name"] for a in subjects), parts=not all(a.get("itself") for a in subjects)))
     if objects:
         out.append(actor_clause(_party_ids(objects) or ["-"], ALL_ROLES, "o",
                                 "concerning " + " or ".join(a["name"] for a in objects)))
