@@ -47,6 +47,7 @@ class Group:
     id: str
     name: str
     aliases: list[str] = field(default_factory=list)
+    of: str | None = None    # the actor whose members these are ("EU member states": the EU)
 
 
 @dataclass

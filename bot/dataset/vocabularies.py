@@ -60,6 +60,7 @@ def _kind(r: Reader, d, f: str, i: str, what: str, kinds: frozenset[str]) -> str
 
 def read_vocabularies(r: Reader, root: Path) -> Vocabularies:
     actors, types, entities, documents, groups = {}, {}, {}, {}, {}
+    group_lines: dict[str, tuple[str, int]] = {}
     lines: dict[str, tuple[str, int]] = {}
     names: dict[tuple, tuple[str, str]] = {}  # phrase key -> (owner, where): one name, one owner
 
@@ -72,10 +73,11 @@ def read_vocabularies(r: Reader, root: Path) -> Vocabularies:
             r.err(file, line, f"name {name!r} of {owner} is also a name of {prev[0]} ({prev[1]})")
         names.setdefault(key, (owner, f"{file}:{line}"))
 
-    for d, f, i in _entries(r, root / "groups.yaml", "group", {"id", "name", "aliases", "note"}, False):
-        g = groups[i] = Group(i, r.string(d, "name", f), r.str_list(d, "aliases", f))
+    for d, f, i in _entries(r, root / "groups.yaml", "group", {"id", "name", "aliases", "of", "note"}, False):
+        g = groups[i] = Group(i, r.string(d, "name", f), r.str_list(d, "aliases", f), r.string(d, "of", f, False) or None)
         for n in [g.name, *g.aliases]:
             claim(n, f"group {i}", f, line_of(d, "aliases"))
+        group_lines[i] = (f, line_of(d, "of"))
 
     fields = {"id", "name", "kind", "parent", "flag", "aliases", "groups", "note"}
     for d, f, i in _entries(r, root / "actors.yaml", "actor", fields):
@@ -90,6 +92,10 @@ def read_vocabularies(r: Reader, root: Path) -> Vocabularies:
         for n in [a.name, *a.aliases]:
             claim(n, f"actor {i}", f, line_of(d, "aliases"))
     _check_parents(r, actors, lines, "actor")
+    for i, g in groups.items():
+        if g.of and g.of not in actors:
+            r.err(*group_lines[i], f"group {i!r}: `of` names no actor ({g.of!r})")
+            g.of = None
 
     for d, f, i in _entries(r, root / "entities.yaml", "entity", {"id", "name", "kind", "aliases", "note"}, False):
         e = entities[i] = Entity(i, r.string(d, "name", f), _kind(r, d, f, i, "entity", ENTITY_KINDS),

@@ -119,6 +119,10 @@ def clauses(interp: Interpretation) -> list[Clause]:
                                 params, " or ".join(p.text for p in interp.periods)))
     if interp.months:
         out.append(month_clause(interp.months))
+    if interp.sections:
+        params = {f"sec{n}": f'%"section_key": "{s["id"].split(":", 1)[1]}"%' for n, s in enumerate(interp.sections)}
+        out.append(rowid_clause("select rowid from records where " + " or ".join(f"sources like :sec{n}" for n in range(len(params))),
+                                params, "in the source's " + " or ".join(f"“{s['name']}”" for s in interp.sections)))
     if interp.topic_words:
         out.append(text_clause(interp.topic_words, any_of=True))
     out += exclusion_clauses(interp.exclude)
@@ -144,20 +148,22 @@ def month_clause(months: list[int]) -> Clause:
 
 def exclusion_clauses(exclude: list[dict]) -> list[Clause]:
     """What the question leaves out. A record stays when someone outside the excluded parties or
-    kinds took part in it ("sanctions other than the US" keeps the EU, Canada, UK and US ones),
-    and goes when it has an excluded type ("apart from sanctions")."""
+    kinds acted in it ("sanctions other than the US" keeps the EU, Canada, UK and US ones; "apart
+    from the G7" drops what the G7's members only joined), and goes when it has an excluded type
+    ("apart from sanctions")."""
     out: list[Clause] = []
     parties = [e for e in exclude if e["category"] in ("actor", "group")]
     kinds = [k for e in exclude if e["category"] == "kind" for k in KIND_MEMBERS.get(e["id"], (e["id"],))]
     if parties or kinds:
         params: dict = {}
-        roles = _in("xr", list(ACTING_ROLES), params)
+        roles = _in("xr", ["acted"], params)
         conditions = []
         if parties:
             conditions.append("ra.actor not in (select descendant from actor_closure where ancestor in "
                               f"({_in('xa', _party_ids(parties), params)}))")
         if kinds:
-            conditions.append(f"ra.actor not in (select id from actors where kind in ({_in('xk', kinds, params)}))")
+            conditions.append("ra.actor not in (select c.descendant from actor_closure c join actors a on a.id = c.ancestor"
+                              f" where a.kind in ({_in('xk', kinds, params)}))")
         out.append(Clause(f"exists (select 1 from record_actors ra where ra.record = r.rowid and ra.role in ({roles})"
                           f" and {' and '.join(conditions)})", params,
                           "leaving out " + " and ".join(e["name"] for e in exclude if e["category"] != "type")))

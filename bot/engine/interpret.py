@@ -119,6 +119,7 @@ class Interpreter:
 
         content = [i for i, t in enumerate(toks) if not t.stop and not used[i]]
         self._exact(toks, content, used, claim)                      # 1. names, longest first
+        self._exact(toks, [i for i in content if not self._common(toks[i])], used, claim)
         self._dates(text, toks, used, interp)                        # 2. dates, in what names left
         for n, t in enumerate(toks):                                 # 3. short names: US, U.K., EU
             if not used[n] and not t.stop and len(t.norm) <= 3:
@@ -146,7 +147,8 @@ class Interpreter:
     def _known(self, t: Token, n: int, toks: list[Token]) -> bool:
         if t.stop or t.is_number or len(t.norm) < 4 or not t.norm.isalpha():
             return True
-        if t.norm in QUESTION_WORDS or t.stem in QUESTION_WORDS or t.norm in ENGLISH_WORDS or t.norm in ALL_MONTHS:
+        if t.norm in QUESTION_WORDS or t.stem in QUESTION_WORDS or t.norm in ENGLISH_WORDS or t.norm in ALL_MONTHS \
+                or t.norm in structure.STRUCTURE_WORDS:
             return True
         if t.stem in self.lex.words or (self.vocab and self.vocab.lookup(t.stem)) or t.stem in QUESTION_STEMS:
             return True
@@ -199,7 +201,7 @@ class Interpreter:
 
     def _add(self, interp: Interpretation, name: Name, text: str, how: str) -> dict | None:
         bucket = {"actor": interp.actors, "group": interp.groups, "entity": interp.entities,
-                  "type": interp.types}[name.category]
+                  "type": interp.types, "section": interp.sections}[name.category]
         if any(i["id"] == name.target for i in bucket):
             return None
         item = {"id": name.target, "name": name.name, "text": text, "how": how}
@@ -217,8 +219,10 @@ class Interpreter:
                 idx = content[k:k + width]
                 if any(used[i] for i in idx):
                     continue
-                # a phrase may skip stop words but not run across other words
-                if idx[-1] - idx[0] + 1 > width and any(not toks[j].stop for j in range(idx[0], idx[-1] + 1) if j not in idx):
+                # a phrase may skip stop words, and words too common to say anything ("recognised the
+                # Uyghur genocide"), but not run across other words
+                if idx[-1] - idx[0] + 1 > width and any(not toks[j].stop and not self._common(toks[j])
+                                                        for j in range(idx[0], idx[-1] + 1) if j not in idx):
                     continue
                 names = self.lex.lookup(tuple(toks[i].stem for i in idx))
                 if names and not (width == 1 and len(toks[idx[0]].norm) <= 3):
@@ -249,6 +253,9 @@ class Interpreter:
                     if t.norm in ("most", "largest", "biggest", "highest") or t.norm == unit:
                         used[n] = used[n] or t.norm != unit or not t.stop
             elif interp.intent not in ("count",):
+                for n, t in enumerate(toks):
+                    if not used[n] and t.norm in structure.SUPERLATIVE_WORDS:
+                        used[n] = True
                 interp.intent = order
                 interp.superlative = {"order": order, "one": structure.singular_after(toks, order), "word": unit}
         for n, t in enumerate(toks):
@@ -269,13 +276,19 @@ class Interpreter:
     def _exclusions(self, text: str, toks: list[Token], used: list[bool], interp: Interpretation,
                     kind_at: dict[str, int]) -> None:
         """Names, groups, kinds and types inside a part the question leaves out move to `exclude`."""
+        members_of = {g["of"]: g for g in self.groups.values() if g.get("of")}
         for marker, lo, hi in structure.exclusion_ranges(text, toks):
             for n in marker:
                 used[n] = True
             for bucket in (interp.actors, interp.groups, interp.types):
                 for item in [i for i in bucket if lo <= i["at"][0] <= hi]:
                     bucket.remove(item)
-                    interp.exclude.append({**item, "category": item["category"]})
+                    group = members_of.get(item["id"]) if item["category"] == "actor" else None
+                    if group is not None and (interp.groups or "country" in interp.kinds):
+                        # "European countries outside the EU": outside its member states
+                        item = {**item, "category": "group", "id": group["id"], "name": group["name"],
+                                "members": list(group["members"])}
+                    interp.exclude.append(item)
             for kind, n in list(kind_at.items()):
                 if lo <= n <= hi and kind in interp.kinds:
                     interp.kinds.remove(kind)
@@ -303,6 +316,14 @@ class Interpreter:
                     and kind in interp.kinds and interp.intent not in ("which", "count"):
                 interp.kinds.remove(kind)   # ... and says what it was about, in the records' words
                 self._term(interp, toks[n])
+
+    def _common(self, t: Token) -> bool:
+        found = self.vocab.lookup(t.stem) if self.vocab is not None else None
+        return found is not None and found[0] > COMMON_SHARE * max(self.vocab.n_records, 1)
+
+    @staticmethod
+    def _kind(t: Token) -> bool:
+        return any(t.stem in stems for stems in KIND_WORDS.values())
 
     def _part_of(self, part: str, whole: str) -> bool:
         seen = set()
@@ -346,7 +367,7 @@ class Interpreter:
                 a["object"] = False
         if _COMPARE.search(folded) and len(interp.actors) >= 2:
             interp.intent = "compare"
-        for bucket in (interp.actors, interp.groups, interp.types, interp.entities):  # in the question's order
+        for bucket in (interp.actors, interp.groups, interp.types, interp.entities, interp.sections):
             bucket.sort(key=lambda item: item["at"][0])
         interp.all_types = len(interp.types) > 1 and not _listed(text, [t["text"] for t in interp.types])
         first = interp.types[0]["text"].split()[-1].lower() if interp.types else ""
@@ -373,9 +394,9 @@ class Interpreter:
                 idx = list(range(k, k + width))
                 if any(used[i] or toks[i].stop or toks[i].is_number for i in idx):
                     continue
-                if width == 1 and (toks[k].norm in QUESTION_WORDS or toks[k].stem in QUESTION_WORDS
-                                   or (self.vocab and self.vocab.lookup(toks[k].stem))):
-                    continue  # a word the records use is that word, not a misspelt name
+                if all(toks[i].norm in QUESTION_WORDS or toks[i].stem in QUESTION_WORDS or self._kind(toks[i])
+                       or (self.vocab and self.vocab.lookup(toks[i].stem)) for i in idx):
+                    continue  # words the data uses are those words, not a misspelt name
                 span = " ".join(toks[i].stem for i in idx)
                 match, close = self.lex.fuzzy(span)
                 if match:

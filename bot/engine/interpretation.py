@@ -30,6 +30,7 @@ class Interpretation:
     kinds_targeted: bool = False  # "which companies were sanctioned": the kind is what was acted upon
     topic_words: list[str] = field(default_factory=list)  # records must use one of these words
     entities: list[dict] = field(default_factory=list)
+    sections: list[dict] = field(default_factory=list)     # {id, name, text, how}: "multilateral action"
     stages: list[str] = field(default_factory=list)
     periods: list[Period] = field(default_factory=list)
     months: list[int] = field(default_factory=list)        # a month named without a year: in every year
@@ -58,7 +59,7 @@ class Interpretation:
     def to_dict(self) -> dict:
         d = asdict(self)
         d["periods"] = [{"text": p.text, "range": p.describe()} for p in self.periods]
-        for bucket in ("actors", "groups", "types", "entities", "exclude"):
+        for bucket in ("actors", "groups", "types", "entities", "sections", "exclude"):
             d[bucket] = [{k: v for k, v in item.items() if k not in _PRIVATE} for item in d[bucket]]
         return d
 
@@ -72,7 +73,7 @@ class Interpretation:
         if self.voice != "active":
             out.append(f"voice: {self.voice} (the party named first was acted upon)")
         for label, items in (("actors", self.actors), ("groups", self.groups), ("types", self.types),
-                             ("entities", self.entities)):
+                             ("entities", self.entities), ("sections of the source", self.sections)):
             if items:
                 out.append(f"{label}: " + ", ".join(
                     f"{i['name']} ({i['how']}: {i['text']!r}{', as object' if i.get('object') else ''})" for i in items))

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-PRIORITY = {"entity": 0, "group": 1, "actor": 2, "type": 3}  # a phrase owned by two kinds goes to the first
+PRIORITY = {"entity": 0, "group": 1, "actor": 2, "type": 3, "section": 4}  # a phrase owned by two kinds goes to the first
 
 
 @dataclass(frozen=True)
 class Name:
-    category: str   # actor | group | entity | type
+    category: str   # actor | group | entity | type | section
     target: str     # id
     name: str       # the name as written in the data
 

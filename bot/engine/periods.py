@@ -167,7 +167,7 @@ def read_dates(text: str, years: tuple[int | None, int | None] = (None, None)) -
             taken.append((m.start(), m.end()))
             out.months.append((m.start(), m.end(), ALL_MONTHS[word]))
     for m in _RELATIVE.finditer(text):
-        if free(m.start(), m.end()):
+        if free(m.start(), m.end()) and not text[:m.start()].lower().rstrip().endswith("most"):  # "most recently"
             out.unknown.append((m.start(), m.end(), m.group(0)))
     out.periods.sort(key=lambda p: p[0])
     return out

@@ -61,8 +61,8 @@ class IndexState:
             self.actor_names[aid] += json.loads(aliases)
         self.types = dict(conn.execute("select id, label from types"))
         self.entities = dict(conn.execute("select id, name from entities"))
-        self.groups = {gid: {"id": gid, "name": name, "members": []}
-                       for gid, name in conn.execute("select id, name from groups")}
+        self.groups = {gid: {"id": gid, "name": name, "of": of, "members": []}
+                       for gid, name, of in conn.execute("select id, name, of_actor from groups")}
         for actor, grp in conn.execute("select actor, grp from actor_groups order by actor"):
             self.groups[grp]["members"].append(actor)
         canonical = {("actor", k): v["name"] for k, v in self.actors.items()}

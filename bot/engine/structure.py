@@ -7,21 +7,25 @@ from __future__ import annotations
 import re
 
 from bot.engine.languages import Language
-from bot.text import Token
+from bot.text import Token, fold, stem
 
-KIND_WORDS = {   # stems of the words that name a kind of actor
-    "country": ("country", "countri", "nation", "government", "state", "pay", "pai", "land", "lander", "ulke"),
-    "legislature": ("parliament", "legislature", "lawmaker", "parliamentarian", "congress", "parliamentary",
-                    "legislator", "mp", "parlement", "parlamento", "parlament"),
-    "committee": ("committee", "subcommittee"),
-    "civil-society": ("organization", "ngo", "group", "civil"),
-    "company": ("company", "compani", "business", "firm", "corporation"),
+_KIND_WORDS = {   # the words that name a kind of actor, in the languages of bot.engine.languages
+    "country": "country countries nation nations government governments state states pays land lander länder "
+               "ulke ülke ulkeler ülkeler paises países",
+    "legislature": "parliament parliaments legislature legislatures lawmaker lawmakers parliamentarian "
+                   "parliamentarians congress parliamentary legislator legislators mp mps parlement parlements "
+                   "parlamento parlamentos parlament parlamente meclis",
+    "committee": "committee committees subcommittee subcommittees",
+    "civil-society": "organization organizations ngo ngos group groups civil",
+    "company": "company companies business businesses firm firms corporation corporations",
 }
+KIND_WORDS = {kind: frozenset(stem(fold(w)) for w in words.split()) for kind, words in _KIND_WORDS.items()}
 KIND_MEMBERS = {"country": ("country",), "legislature": ("legislature", "chamber", "committee"),
                 "committee": ("committee",), "civil-society": ("civil-society", "group"), "company": ("company",)}
 KIND_NOUNS = {"country": "countries", "legislature": "parliaments", "committee": "committees",
               "company": "companies", "civil-society": "organisations"}
-RECORD_WORDS = frozenset("record entri entry item action measure step time event thing case move".split())
+RECORD_WORDS = frozenset(stem(w) for w in "record records entry entries item items action actions measure measures "
+                         "step steps time times event events thing things case cases move moves".split())
 
 YES_NO = frozenset("did does do has have had is are was were will would can could should shall "
                    "hat haben ist sind wurde wurden".split())
@@ -37,6 +41,11 @@ _EXCLUDE = re.compile(
     r"with\s+the\s+exception\s+of|outside(?:\s+of)?|non|sauf|hormis|a\s+part|à\s+part|en\s+dehors\s+de|excepto|"
     r"salvo|aparte\s+de|fuera\s+de|ausser|außer|ausgenommen|abgesehen\s+von|haric|hariç|disinda|dışında)\b"
     r"|\(\s*not\b", re.IGNORECASE)
+# words the markers above are made of: never read as typos of something else
+STRUCTURE_WORDS = frozenset(
+    "other than apart aside except excluding exclusive counting including leaving setting besides barring save "
+    "exception outside non sauf hormis part dehors excepto salvo aparte fuera ausser außer ausgenommen abgesehen "
+    "haric hariç disinda dışında most largest biggest highest greatest number many much".split())
 _BOUNDARY = re.compile(r"[,;:?!.)]")
 _CLAUSE = frozenset("what which who whom whose when where why how did does do has have had is are was were".split())
 _SUPERLATIVE = [
@@ -184,7 +193,8 @@ def superlative(folded: str) -> tuple[str, str] | None:
     return None
 
 
-_SUPERLATIVE_WORDS = frozenset("earliest first oldest initial latest recent recently newest last final most".split())
+SUPERLATIVE_WORDS = frozenset("earliest first oldest initial latest recent recently newest last final most".split())
+_SUPERLATIVE_WORDS = SUPERLATIVE_WORDS
 
 
 def singular_after(toks: list[Token], order: str) -> bool:

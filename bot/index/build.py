@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from bot.dataset.model import heading_key
 from bot.dataset.files import content_hash, record_files, stat_signature
 from bot.dataset.reader import Reader
 from bot.dataset.schema import errors_only, load_dataset
@@ -27,7 +28,7 @@ from bot.text import phrase_key, stem
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 RECORD_COLUMNS = ("rowid:int id title summary body quote keywords stage date_kind date_text date_sort:int date_parts "
                   "votes figures sources types entities actors file line:int")
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
@@ -215,8 +216,8 @@ def _write_vocabularies(db: sqlite_utils.Database, acts: dict, types: dict, enti
 
 def _write_groups(db: sqlite_utils.Database, acts: dict, groups: dict) -> None:
     """Groups of actors (regions, memberships) and who belongs to each, with the groups' names."""
-    db["groups"].create({"id": str, "name": str}, pk="id")
-    db["groups"].insert_all({"id": g.id, "name": g.name} for g in groups.values())
+    db["groups"].create({"id": str, "name": str, "of_actor": str}, pk="id")
+    db["groups"].insert_all({"id": g.id, "name": g.name, "of_actor": g.of} for g in groups.values())
     db["actor_groups"].create({"actor": str, "grp": str})
     db["actor_groups"].insert_all({"actor": a.id, "grp": g} for a in acts.values() for g in a.groups)
     db["names"].insert_all(({"key": " ".join(key), "category": "group", "target": g.id, "name": n, "words": len(key)}
@@ -225,7 +226,16 @@ def _write_groups(db: sqlite_utils.Database, acts: dict, groups: dict) -> None:
 
 
 def _write_documents(db: sqlite_utils.Database, documents: dict) -> None:
-    """The documents and their sections, for citations' autocomplete and the captions."""
+    """The documents and their sections, for citations' autocomplete and the captions. A
+    section's heading is also a name ("multilateral action") when nothing else owns it and it is
+    not the document's own title."""
+    owned = {key for (key,) in db.execute("select key from names")}
+    db["names"].insert_all(({"key": " ".join(k), "category": "section", "target": f"{d.id}:{s.key}",
+                             "name": s.heading.strip(), "words": len(k)}
+                            for d in documents.values() for s in d.sections
+                            if (k := phrase_key(heading_key(s.heading))) and len(k) > 1 and " ".join(k) not in owned
+                            and heading_key(s.heading) != heading_key(d.title)),
+                           columns={"key": str, "category": str, "target": str, "name": str, "words": int})
     db["documents"].create({"id": str, "title": str, "publisher": str, "url": str}, pk="id")
     db["documents"].insert_all({"id": d.id, "title": d.title, "publisher": d.publisher, "url": d.url}
                                for d in documents.values())
