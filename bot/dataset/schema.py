@@ -8,10 +8,14 @@ from bot.dataset.files import record_files
 from bot.dataset.model import (
     ACTOR_KINDS,
     ENTITY_KINDS,
+    MAX_COVERS,
+    MAX_EXAMPLE,
+    MAX_EXAMPLES,
     MAX_SUMMARY,
     MAX_TITLE,
     ROLES,
     STAGES,
+    About,
     Actor,
     Dataset,
     Document,
@@ -21,7 +25,7 @@ from bot.dataset.model import (
     TypeDef,
 )
 from bot.dataset.reader import Reader
-from bot.dataset.yamlio import Problem, line_of
+from bot.dataset.yamlio import Problem, YamlError, line_of, load_file
 from bot.dates import parse_date
 from bot.text import phrase_key
 
@@ -127,6 +131,35 @@ def read_vocabularies(r: Reader, root: Path):
             doc.sections.append(Section(r.string(s, "key", f), r.string(s, "heading", f), items))
         documents[i] = doc
     return actors, types, entities, documents
+
+
+SOURCES_FIELDS = {"documents", "covers", "examples", "note"}
+
+
+def read_about(r: Reader, root: Path) -> About:
+    """sources.yaml's description of the whole dataset: `covers` (one line) and `examples`
+    (questions). Read apart from the documents so neither reader changes shape; a file that
+    does not parse was reported by read_vocabularies already."""
+    path = root / "sources.yaml"
+    f = r.name(path)
+    try:
+        src = load_file(path, f) if path.exists() else None
+    except YamlError:
+        return About()
+    if not isinstance(src, dict):
+        return About()
+    r.fields(src, f, SOURCES_FIELDS)
+    covers = r.string(src, "covers", f, False, limit=MAX_COVERS)
+    if "\n" in covers:
+        r.err(f, line_of(src, "covers"), "`covers` must be one line")
+        covers = " ".join(covers.split())
+    examples = r.str_list(src, "examples", f)
+    for n, e in enumerate(examples):
+        if len(e) > MAX_EXAMPLE:
+            r.err(f, line_of(src, "examples"), f"example {n + 1} is {len(e)} characters; the limit is {MAX_EXAMPLE}")
+    if len(examples) > MAX_EXAMPLES:
+        r.err(f, line_of(src, "examples"), f"{len(examples)} examples; at most {MAX_EXAMPLES} are shown")
+    return About(covers, examples[:MAX_EXAMPLES])
 
 
 def _votes(r: Reader, d, f) -> dict:
@@ -269,8 +302,9 @@ def load_dataset(root: Path | str) -> tuple[Dataset, list[Problem]]:
         r.err(str(root), 1, "data folder does not exist")
         return Dataset(root, {}, {}, {}, {}, []), r.problems
     actors, types, entities, documents = read_vocabularies(r, root)
+    about = read_about(r, root)
     records = read_records(r, root, actors, types, entities, documents)
-    ds = Dataset(root, actors, types, entities, documents, records)
+    ds = Dataset(root, actors, types, entities, documents, records, about)
     r.problems.sort(key=lambda p: (p.file, p.line))
     return ds, r.problems
 

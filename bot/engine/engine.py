@@ -104,7 +104,7 @@ class Engine:
     def answer(self, question: str) -> compose.Answer:
         interp = self.interpret(question)
         if not interp.question.strip():
-            return compose.help_answer(interp.question, interp)
+            return compose.help_answer(interp.question, interp, self._state)
         return self._answer(interp)
 
     def _answer(self, interp: Interpretation, limit: int | None = None) -> compose.Answer:
@@ -113,8 +113,8 @@ class Engine:
         found = self.search(interp, limit)
         if found is None:  # nothing in the question to search for
             if interp.unknown or interp.suggestions:
-                return compose.empty_answer(interp, [], [])
-            return compose.help_answer(interp.question, interp)
+                return compose.empty_answer(interp, [], [], self._state)
+            return compose.help_answer(interp.question, interp, self._state)
         cl, records, total = found
         if not records and interp.all_types:
             # No record has every type asked ("demanded an investigation"): the first type is the
@@ -136,7 +136,7 @@ class Engine:
                 note = f"No record shows {names} acting; these records involve {names}:"
         desc = [c.description for c in cl]
         if not records:
-            return compose.empty_answer(interp, desc, self._why_empty(cl))
+            return compose.empty_answer(interp, desc, self._why_empty(cl), self._state)
         builder = {"count": compose.count_answer, "which": compose.which_answer, "when": compose.when_answer,
                    "latest": compose.ordered_answer, "earliest": compose.ordered_answer}.get(interp.intent,
                                                                                            compose.list_answer)
