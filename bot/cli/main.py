@@ -64,18 +64,22 @@ def _common(top: bool) -> argparse.ArgumentParser:
     nothing (SUPPRESS) instead of resetting the value to None."""
     default = None if top else argparse.SUPPRESS
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", default=default,
+    common.add_argument("--config", default=default, metavar="FILE",
                         help="YAML config file (default: $UYGHUR_BOT_CONFIG, else "
                              "$XDG_CONFIG_HOME/uyghur-responses-bot/config.yaml if it exists)")
-    common.add_argument("--data", dest="data_dir", default=default, help="data folder (default: the shipped data/)")
-    common.add_argument("--db", dest="database", default=default,
+    common.add_argument("--data", dest="data_dir", default=default, metavar="DIR",
+                        help="data folder (default: the shipped data/)")
+    common.add_argument("--db", dest="database", default=default, metavar="FILE",
                         help="SQLite index file (default: in the cache folder)")
     return common
 
 
 def _parser(prog: str | None = None) -> argparse.ArgumentParser:
     common = _common(top=False)
-    p = argparse.ArgumentParser(prog=prog or prog_name(), description=__doc__, parents=[_common(top=True)])
+    p = argparse.ArgumentParser(prog=prog or prog_name(), parents=[_common(top=True)],
+                                description="Answer questions from the cited dataset, check and index it, draw "
+                                            "pictures of it, keep it current, and run the Discord bot.",
+                                epilog="--config, --data and --db may come before the command or after it.")
     p.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     a = sub.add_parser("ask", parents=[common], help="answer a question")

@@ -75,4 +75,7 @@ async def describe_from_data(bot: Any, **commands: app_commands.Command) -> None
         log.warning("could not read the data for the commands' descriptions; using generic ones", exc_info=True)
         return
     for name, command in commands.items():
-        describe(command, texts.get(name, {}))
+        try:
+            describe(command, texts.get(name, {}))
+        except Exception:  # a discord.py that keeps options elsewhere must not stop the bot starting
+            log.warning("could not set /%s's descriptions; it keeps its generic ones", name, exc_info=True)
