@@ -58,6 +58,17 @@ def version() -> str:
         return "unknown"
 
 
+class _Version(argparse.Action):
+    """--version, looked up only when asked: reading the package metadata costs more than an answer."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"{parser.prog} {version()}")
+        parser.exit()
+
+
 def _common(top: bool) -> argparse.ArgumentParser:
     """The global options. Given on a subcommand as well (`ask --data DIR`), they must not undo
     the same option given before it (`--data DIR ask`): below the top, an option left out sets
@@ -80,7 +91,7 @@ def _parser(prog: str | None = None) -> argparse.ArgumentParser:
                                 description="Answer questions from the cited dataset, check and index it, draw "
                                             "pictures of it, keep it current, and run the Discord bot.",
                                 epilog="--config, --data and --db may come before the command or after it.")
-    p.add_argument("--version", action="version", version=f"%(prog)s {version()}")
+    p.add_argument("--version", action=_Version, help="print the version and exit")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     a = sub.add_parser("ask", parents=[common], help="answer a question")
     a.add_argument("question", nargs="+", help="the question, in plain words (quote it, or not)")
