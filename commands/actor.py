@@ -6,6 +6,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_adapter.answer_pages import escape
+from bot.discord_adapter.descriptions import describe_from_data
 from bot.discord_adapter.replies import choices, run_engine, send_answer
 from bot.discord_adapter.sending import send_notice
 from bot.engine import names, options
@@ -16,7 +17,7 @@ class Actor(commands.Cog):
         self.bot = bot
 
     @app_commands.command(description="Everything a country, parliament or organisation did, newest first")
-    @app_commands.describe(name="Start typing a name: Canada, European Parliament, UN…")
+    @app_commands.describe(name="Start typing a name")  # setup() adds the data's busiest names
     async def actor(self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]) -> None:
         try:
             answer = await run_engine(interaction, options.actor_answer, self.bot.engine, name)
@@ -30,4 +31,6 @@ class Actor(commands.Cog):
 
 
 async def setup(bot: commands.Bot) -> None:
-    await bot.add_cog(Actor(bot))
+    cog = Actor(bot)
+    await describe_from_data(bot, actor=cog.actor)
+    await bot.add_cog(cog)

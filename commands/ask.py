@@ -5,6 +5,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discord_adapter.descriptions import describe_from_data
 from bot.discord_adapter.replies import run_engine, send_answer
 
 
@@ -12,13 +13,15 @@ class Ask(commands.Cog):
     def __init__(self, bot: commands.Bot):
         self.bot = bot
 
-    @app_commands.command(description="Ask about international responses to the Uyghur crisis")
-    @app_commands.describe(question="For example: what did Canada do · sanctions in 2021 · which countries "
-                                    "recognized the genocide")
+    # the descriptions here are generic; setup() gives them the dataset's words and examples
+    @app_commands.command(description="Ask a question about the data")
+    @app_commands.describe(question="Your question, in plain words")
     async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 300]) -> None:
         answer = await run_engine(interaction, self.bot.engine.answer, question)
         await send_answer(interaction, answer, "ask")
 
 
 async def setup(bot: commands.Bot) -> None:
-    await bot.add_cog(Ask(bot))
+    cog = Ask(bot)
+    await describe_from_data(bot, ask=cog.ask)
+    await bot.add_cog(cog)

@@ -8,7 +8,7 @@ from discord.ext import commands
 from bot.discord_adapter.answer_pages import about_page, help_page
 from bot.discord_adapter.embeds import to_embed
 from bot.discord_adapter.replies import run_engine
-from bot.discord_adapter.sending import log_interaction
+from bot.discord_adapter.sending import log_interaction, send_embed
 
 
 class Info(commands.Cog):
@@ -18,16 +18,13 @@ class Info(commands.Cog):
     @app_commands.command(description="What the data is, where it comes from, and when it last changed")
     async def about(self, interaction: discord.Interaction) -> None:
         facts = await run_engine(interaction, lambda: self.bot.engine.state.about())
-        embed = to_embed(about_page(facts))
-        if interaction.response.is_done():
-            await interaction.followup.send(embed=embed)
-        else:
-            await interaction.response.send_message(embed=embed)
+        await send_embed(interaction, to_embed(about_page(facts)), ephemeral=False)
         log_interaction(interaction, "about", facts.get("records", 0), "about")
 
     @app_commands.command(description="How to ask questions, with examples")
     async def help(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_message(embed=to_embed(help_page()), ephemeral=True)
+        st = await run_engine(interaction, lambda: self.bot.engine.state)  # the examples are the dataset's
+        await send_embed(interaction, to_embed(help_page(st.covers, st.examples)), ephemeral=True)
         log_interaction(interaction, "help", 0, "help")
 
 

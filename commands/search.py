@@ -6,20 +6,28 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_adapter.answer_pages import escape
+from bot.discord_adapter.descriptions import describe_from_data
 from bot.discord_adapter.replies import choices, run_engine, send_answer
 from bot.discord_adapter.sending import send_notice
 from bot.engine import names, options
 
 Year = app_commands.Range[int, 1900, 2100]
-HINT = ("Give at least one filter: `actor`, `type`, `year` (or `from` / `to`) or `text` — "
-        "e.g. `/search actor: Canada type: Sanctions`. To ask in plain words, use `/ask`.")
+HINT = "Give at least one filter: `actor`, `type`, `year` (or `from` / `to`) or `text`{example}. To ask in plain words, use `/ask`."
+
+
+def hint(state) -> str:
+    """The no-filter hint, its example made of the data's own busiest actor and commonest type."""
+    h = state.hint_examples()
+    parts = [f"actor: {h['actor']}" if h.get("actor") else "", f"type: {h['type']}" if h.get("type") else ""]
+    example = " ".join(p for p in parts if p)
+    return HINT.format(example=f" — e.g. `/search {escape(example)}`" if example else "")
 
 
 class Search(commands.Cog):
     def __init__(self, bot: commands.Bot):
         self.bot = bot
 
-    @app_commands.command(description="Find records by actor, type of action, year(s) and words")
+    @app_commands.command(description="Find records by actor, type of action, year(s) and words")  # see setup()
     @app_commands.rename(kind="type", from_year="from", to_year="to")
     @app_commands.describe(actor="Who acted (autocompletes)", kind="Type of action (autocompletes)",
                            year="One year", from_year="From this year", to_year="Up to this year",
@@ -29,7 +37,8 @@ class Search(commands.Cog):
                      from_year: Year | None = None, to_year: Year | None = None,
                      text: app_commands.Range[str, 1, 200] | None = None) -> None:
         if not any((actor, kind, year, from_year, to_year, text)):
-            return await send_notice(interaction, HINT, "search")
+            return await send_notice(interaction, await run_engine(interaction, lambda: hint(self.bot.engine.state)),
+                                     "search")
         if year and (from_year or to_year):
             return await send_notice(interaction, "Give either `year`, or `from` / `to`, not both.", "search")
         start, end = (year, year) if year else (from_year, to_year)
@@ -53,4 +62,6 @@ class Search(commands.Cog):
 
 
 async def setup(bot: commands.Bot) -> None:
-    await bot.add_cog(Search(bot))
+    cog = Search(bot)
+    await describe_from_data(bot, search=cog.search)
+    await bot.add_cog(cog)

@@ -48,3 +48,22 @@ async def started(fake: FakeDiscord, engine: Engine, tmp_path: Path, *, cog: com
     if cog is not None:
         await bot.add_cog(cog)
     return bot
+
+
+async def final_response(fake: FakeDiscord, interaction_id: int | str, timeout: float = 10.0) -> dict:
+    """The response that carries an interaction's reply: the callback, or, when the bot deferred
+    ("thinking…", as it does when the work takes over 2 s on a busy machine), the follow-up."""
+    first = await fake.wait_for_response(interaction_id, timeout)
+    if first["type"] == 5:
+        return await fake.wait_for_response(interaction_id, timeout, count=2)
+    return first
+
+
+def forget_cli_logging() -> None:
+    """Close the log handlers bot.cli.main.setup_logging added when a test ran main() in-process."""
+    import logging
+
+    root = logging.getLogger()
+    for h in [h for h in root.handlers if getattr(h, "bot_cli", False)]:
+        root.removeHandler(h)
+        h.close()

@@ -87,12 +87,12 @@ def test_one_record(everything):
     assert "Source: International Responses to the Uyghur Crisis" in chart.caption
 
 
-def test_whole_dataset_by_actor_and_by_type(everything):
+def test_whole_dataset_by_actor_and_by_type(everything, timeline_engine):
     for rows in ("actor", "type"):
-        chart = render_timeline(everything, rows=rows, source="UHRP")
+        chart = render_timeline(everything, rows=rows, documents=timeline_engine.state.documents)
         assert_real_picture(chart)
         assert chart.shown + chart.omitted == len(everything)
-        assert chart.caption.endswith("Source: International Responses to the Uyghur Crisis (UHRP)")
+        assert chart.caption.endswith("Source: International Responses to the Uyghur Crisis (Uyghur Human Rights Project)")
         assert 400 <= chart.height <= 4096 and chart.width == 1600
 
 
@@ -200,26 +200,28 @@ def test_labels_have_no_flag_emoji_and_are_shortened(everything):
     assert not any(0x1F1E6 <= ord(c) <= 0x1F1FF for c in label)
 
 
-def test_many_types_share_an_other_legend_entry(everything):
-    lay = layout_timeline(synthetic(everything, 300), max_rows=100)
-    assert len(lay.styles) <= 14
-    if len({m.group for m in lay.marks}) > 13:
-        assert lay.styles[-1].label.startswith("Other")
+def test_many_types_share_an_other_legend_entry():
+    from bot.pictures.style import MAX_STYLES, type_styles
+
+    vocabulary = {f"t{i}": f"Type {i}" for i in range(MAX_STYLES + 5)}
+    styles = type_styles(vocabulary)
+    assert len(set(styles.values())) == MAX_STYLES
+    assert {styles[f"t{i}"].label for i in range(MAX_STYLES - 1, MAX_STYLES + 5)} == {"Other (6 types)"}
 
 
 def test_output_is_deterministic(everything):
     assert render_timeline(everything).png == render_timeline(everything).png
 
 
-def test_stats(everything):
-    chart = render_stats(everything, source="UHRP")
+def test_stats(everything, timeline_engine):
+    chart = render_stats(everything, documents=timeline_engine.state.documents)
     assert_real_picture(chart)
     counts = stats_counts(everything)
     undated = sum(1 for r in everything if not (r["date"] and r["date"]["sort"] is not None))
     assert sum(counts["years"].values()) == len(everything) - undated
     assert f"{undated} records without a year not counted per year" in chart.caption
     assert counts["actors"]["United States"] >= counts["actors"]["Canada"] > 0
-    assert "Source: International Responses to the Uyghur Crisis (UHRP)" in chart.caption
+    assert "Source: International Responses to the Uyghur Crisis (Uyghur Human Rights Project)" in chart.caption
 
 
 def test_core_module_needs_neither_discord_nor_pyplot():

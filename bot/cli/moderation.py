@@ -17,34 +17,35 @@ def add_parsers(sub, common) -> None:
     for name, helptext in (("add", "add the record in --file"), ("edit", "replace record ID with --file")):
         p = rs.add_parser(name, parents=[common], help=helptext)
         if name == "edit":
-            p.add_argument("id")
+            p.add_argument("id", help="the record's id")
             p.add_argument("--base", help="the revision you edited (refused if the record changed since)")
         p.add_argument("--file", required=True, help="YAML file holding one record (a mapping or a one-item list)")
         _confirm_args(p)
     p = rs.add_parser("remove", parents=[common], help="remove record ID")
-    p.add_argument("id")
+    p.add_argument("id", help="the record's id")
     _confirm_args(p)
     p = rs.add_parser("show", parents=[common], help="print record ID with its revision")
-    p.add_argument("id")
+    p.add_argument("id", help="the record's id")
     a = sub.add_parser("actor", parents=[common], help="add actors and aliases (moderators)")
     acts = a.add_subparsers(dest="action", required=True)
     p = acts.add_parser("add", parents=[common], help="add the actor in --file (id, name, kind, parent, flag, aliases)")
-    p.add_argument("--file", required=True)
+    p.add_argument("--file", required=True, help="YAML file holding one actor (a mapping)")
     _confirm_args(p)
     p = acts.add_parser("alias", parents=[common], help="give actor ID another name")
-    p.add_argument("id")
-    p.add_argument("alias")
+    p.add_argument("id", help="the actor's id")
+    p.add_argument("alias", help="the other name")
     _confirm_args(p)
-    for name in ("history", "undo"):
-        p = sub.add_parser(name, parents=[common], help=f"{name} of record ID (--actor for an actor)")
-        p.add_argument("id")
-        p.add_argument("--actor", action="store_true")
+    for name, helptext in (("history", "who changed record ID, when and why, newest first, with diffs"),
+                           ("undo", "revert the last change to record ID")):
+        p = sub.add_parser(name, parents=[common], help=helptext + " (--actor: of actor ID)")
+        p.add_argument("id", help="the record's id (with --actor, the actor's)")
+        p.add_argument("--actor", action="store_true", help="ID is an actor, not a record")
         if name == "undo":
             _confirm_args(p, preview=False)
     p = sub.add_parser("export", parents=[common], help="write every record to one YAML file")
     p.add_argument("--out", help="file to write (default: standard output)")
     p = sub.add_parser("import", parents=[common], help="replace the records with a YAML file, after a preview")
-    p.add_argument("file")
+    p.add_argument("file", help="a YAML list of records, as export writes it")
     _confirm_args(p)
 
 
@@ -125,11 +126,16 @@ def _dispatch(args, store: Store) -> int:
         return 0
     kind = "actor" if getattr(args, "actor", False) else "record"
     if cmd == "history":
+        from bot.discord_adapter.moderation_pages import entry_diff  # the diff /record history shows; no discord
+
         entries = store.history.for_target(kind, args.id)
         if not entries:
             print(f"no recorded changes to {kind} {args.id!r}")
-        for e in entries:
-            print(f"#{e.seq} {e.at} {e.who} {e.action}" + (f" — {e.reason}" if e.reason else ""))
+        for n, e in enumerate(reversed(entries)):   # newest first, as /record history shows them
+            undoes = f" (reverts #{e.undoes})" if e.undoes else ""
+            print(("\n" if n else "") + f"#{e.seq} {e.at} {e.who} {e.action}{undoes}"
+                  + (f" — {e.reason}" if e.reason else ""))
+            print(entry_diff(e).rstrip("\n") or "(no difference)")
         return 0
     if cmd == "undo":
         e = store.undo(kind, args.id, _who(), args.reason)

@@ -19,6 +19,7 @@ ACTING_ROLES = ("acted", "joined")
 LINK_ROLES = ("acted", "joined", "venue", "target")  # "mentioned" is context, not involvement
 STAGES = frozenset("introduced pending passed-one-chamber passed enacted failed".split())
 MAX_TITLE, MAX_SUMMARY = 120, 1000
+MAX_COVERS, MAX_EXAMPLE, MAX_EXAMPLES = 150, 100, 12
 
 
 @dataclass
@@ -95,6 +96,13 @@ class Document:
 
 
 @dataclass
+class About:
+    """What sources.yaml says about the dataset as a whole, for help, /about and hints."""
+    covers: str = ""                       # one line: "international responses to the Uyghur crisis"
+    examples: list[str] = field(default_factory=list)   # questions the data answers
+
+
+@dataclass
 class Record:
     id: str
     title: str
@@ -122,3 +130,4 @@ class Dataset:
     documents: dict[str, Document]
     records: list[Record]
     groups: dict[str, Group] = field(default_factory=dict)
+    about: About = field(default_factory=About)

@@ -14,7 +14,7 @@ from bot.dataset.model import (
     Record,
 )
 from bot.dataset.reader import Reader
-from bot.dataset.vocabularies import read_vocabularies
+from bot.dataset.vocabularies import read_about, read_vocabularies
 from bot.dataset.yamlio import Problem, line_of
 from bot.dates import parse_date
 
@@ -159,8 +159,9 @@ def load_dataset(root: Path | str) -> tuple[Dataset, list[Problem]]:
         r.err(str(root), 1, "data folder does not exist")
         return Dataset(root, {}, {}, {}, {}, []), r.problems
     v = read_vocabularies(r, root)
+    about = read_about(r, root)
     records = read_records(r, root, v.actors, v.types, v.entities, v.documents)
-    ds = Dataset(root, v.actors, v.types, v.entities, v.documents, records, v.groups)
+    ds = Dataset(root, v.actors, v.types, v.entities, v.documents, records, v.groups, about)
     r.problems.sort(key=lambda p: (p.file, p.line))
     return ds, r.problems
 

@@ -7,9 +7,22 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from bot.dataset.model import ACTOR_KINDS, ENTITY_KINDS, Actor, Document, Entity, Group, Section, TypeDef
+from bot.dataset.model import (
+    ACTOR_KINDS,
+    ENTITY_KINDS,
+    MAX_COVERS,
+    MAX_EXAMPLE,
+    MAX_EXAMPLES,
+    About,
+    Actor,
+    Document,
+    Entity,
+    Group,
+    Section,
+    TypeDef,
+)
 from bot.dataset.reader import Reader
-from bot.dataset.yamlio import line_of
+from bot.dataset.yamlio import YamlError, line_of, load_file
 from bot.text import phrase_key
 
 LANGUAGE = re.compile(r"^[a-z]{2}$")   # ISO 639-1 codes mark the translations of action types
@@ -162,3 +175,32 @@ def _translations(r: Reader, d, f: str) -> dict[str, list[str]]:
             continue
         out[str(lang)] = r.str_list(raw, lang, f)
     return out
+
+
+SOURCES_FIELDS = {"documents", "covers", "examples", "note"}
+
+
+def read_about(r: Reader, root: Path) -> About:
+    """sources.yaml's description of the whole dataset: `covers` (one line) and `examples`
+    (questions). Read apart from the documents so neither reader changes shape; a file that
+    does not parse was reported by read_vocabularies already."""
+    path = root / "sources.yaml"
+    f = r.name(path)
+    try:
+        src = load_file(path, f) if path.exists() else None
+    except YamlError:
+        return About()
+    if not isinstance(src, dict):
+        return About()
+    r.fields(src, f, SOURCES_FIELDS)
+    covers = r.string(src, "covers", f, False, limit=MAX_COVERS)
+    if "\n" in covers:
+        r.err(f, line_of(src, "covers"), "`covers` must be one line")
+        covers = " ".join(covers.split())
+    examples = r.str_list(src, "examples", f)
+    for n, e in enumerate(examples):
+        if len(e) > MAX_EXAMPLE:
+            r.err(f, line_of(src, "examples"), f"example {n + 1} is {len(e)} characters; the limit is {MAX_EXAMPLE}")
+    if len(examples) > MAX_EXAMPLES:
+        r.err(f, line_of(src, "examples"), f"{len(examples)} examples; at most {MAX_EXAMPLES} are shown")
+    return About(covers, examples[:MAX_EXAMPLES])

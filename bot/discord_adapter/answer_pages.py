@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.engine.answer import EXAMPLES, UNDATED, Answer, Line, markers
+from bot.engine.answer import UNDATED, Answer, Line, markers
 
 TITLE_MAX, DESCRIPTION_MAX, FIELDS_MAX = 256, 4096, 25
 FIELD_NAME_MAX, FIELD_VALUE_MAX, FOOTER_MAX, TOTAL_MAX, CONTENT_MAX = 256, 1024, 2048, 6000, 2000
@@ -204,13 +204,14 @@ def sources_pages(answer: Answer, numbers: list[int] | None = None) -> list[dict
             for i, d in enumerate(pages, 1)]
 
 
-def help_page() -> dict:
-    examples = "\n".join(f"• {escape(e)}" for e in EXAMPLES)
-    how = ("Ask in plain words about international responses to the Uyghur crisis: who did what, when, "
-           "how many, which countries. Every line cites the passage of the source it comes from ([1]); "
+def help_page(covers: str, examples: list[str]) -> dict:
+    """How to ask, with the dataset's own description (``covers``) and example questions."""
+    how = (f"Ask in plain words about {escape(covers)}: who did what, when, how many, which countries. "
+           "Every line cites the passage of the source it comes from ([1]); "
            "press **Sources** under an answer to read them.")
     fields = [
-        {"name": "Examples", "value": examples, "inline": False},
+        {"name": "Examples", "value": clip("\n".join(f"• {escape(e)}" for e in examples), FIELD_VALUE_MAX),
+         "inline": False},
         {"name": "Commands", "value": "\n".join([
             "`/ask question` — answer a question",
             "`/actor name` — everything a country, body or organisation did, newest first",
@@ -221,17 +222,29 @@ def help_page() -> dict:
         {"name": "In channels", "value": "Mention the bot with your question, or ask in a channel the "
                                          "moderators set up for questions.", "inline": False},
     ]
-    return {"title": "How to ask", "description": how, "fields": fields, "footer": ""}
+    if not examples:
+        fields.pop(0)
+    return {"title": "How to ask", "description": clip(how, DESCRIPTION_MAX), "fields": fields, "footer": ""}
+
+
+def _document(doc: dict) -> str:
+    text = escape(doc.get("title") or "an untitled document")
+    if doc.get("url") and not re.search(r"[\s()<>]", doc["url"]):
+        text = f"[{text}]({doc['url']})"
+    return text + (f" ({escape(doc['publisher'])})" if doc.get("publisher") else "")
 
 
 def about_page(facts: dict) -> dict:
-    source = escape(facts.get("source_title") or "the source document")
-    if facts.get("source_url"):
-        source = f"[{source}]({facts['source_url']})"
-    desc = ("Facts about international responses to the Uyghur crisis — sanctions, parliamentary resolutions, "
-            f"import bans, statements, reports — taken from one document: {source} "
-            "(Uyghur Human Rights Project). Records say only what the source says, and every line of an answer "
-            "cites the passage it comes from.")
+    """/about: what the data covers (from sources.yaml), its commonest types of action, the
+    documents and their publishers, and the counts."""
+    docs = facts.get("documents") or [{"title": facts.get("source_title"), "url": facts.get("source_url"),
+                                       "publisher": facts.get("publisher")}]
+    kinds = ", ".join(t.lower() for t in facts.get("common_types") or [])
+    source = (f"one document: {_document(docs[0])}" if len(docs) == 1 else
+              f"{len(docs)} documents: " + "; ".join(_document(d) for d in docs[:10]))
+    desc = (f"Facts about {escape(facts.get('covers') or 'the records in the data')}"
+            + (f" — {escape(kinds)} —" if kinds else "") + f" taken from {source}. Records say only what the "
+            "source says, and every line of an answer cites the passage it comes from.")
     years = (f"{facts['first_year']}–{facts['last_year']}" if facts.get("first_year") else "—")
     fields = [
         {"name": "Records", "value": str(facts.get("records", 0)), "inline": True},
@@ -240,7 +253,7 @@ def about_page(facts: dict) -> dict:
         {"name": "Years", "value": years, "inline": True},
         {"name": "Data last changed", "value": facts.get("data_changed") or "unknown", "inline": True},
     ]
-    return {"title": "About this data", "description": desc, "fields": fields, "footer": ""}
+    return {"title": "About this data", "description": clip(desc, DESCRIPTION_MAX), "fields": fields, "footer": ""}
 
 
 def page(title: str, description: str, fields: list[dict] | None = None, footer: str = "") -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sqlite3
 import sys
 import time
 import weakref
@@ -24,6 +25,7 @@ from bot.dataset.store import Store
 from bot.discord_adapter.endpoints import use_endpoints
 from bot.discord_adapter.errors import report_error
 from bot.engine.engine import Engine
+from bot.index.build import DataError
 
 log = logging.getLogger("bot.discord")
 
@@ -107,8 +109,8 @@ def _fail(text: str, code: int = 1) -> int:
     return code
 
 
-async def _run(settings: Settings, token: str) -> int:
-    bot = ResponsesBot(settings)
+async def _run(settings: Settings, token: str, engine: Engine) -> int:
+    bot = ResponsesBot(settings, engine)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM,):
         try:
@@ -120,8 +122,8 @@ async def _run(settings: Settings, token: str) -> int:
     return 0
 
 
-async def _sync(settings: Settings, token: str, guild_id: int | None) -> int:
-    bot = ResponsesBot(settings, warm=False)
+async def _sync(settings: Settings, token: str, guild_id: int | None, engine: Engine) -> int:
+    bot = ResponsesBot(settings, engine, warm=False)  # the commands' descriptions come from the data
     async with bot:
         await bot.login(token)  # no gateway needed; login runs setup_hook, which loads the cogs
         synced = await sync_commands(bot, guild_id)
@@ -130,21 +132,45 @@ async def _sync(settings: Settings, token: str, guild_id: int | None) -> int:
     return 0
 
 
+def checked_engine(settings: Settings) -> tuple[Engine | None, str]:
+    """The engine on data that loads, or why not in one line: a bot that connects only to answer
+    every member "the data has a problem" is worse than one that does not start."""
+    data = settings.data_dir
+    if not data.is_dir():
+        return None, f"the data folder {data} does not exist (set data_dir, UYGHUR_BOT_DATA or --data)"
+    engine = Engine(data, settings.db_path, settings.max_records, strict=True)
+    try:
+        engine.refresh()
+    except DataError as exc:
+        first = exc.problems[0] if exc.problems else None
+        where = f"; the first: {data.parent / first.file}:{first.line}: {first.message}" if first else ""
+        return None, (f"the data in {data} has {len(exc.problems)} problem(s){where} "
+                      f"(python -m bot validate {data} lists them)")
+    except (OSError, sqlite3.Error) as exc:
+        log.error("cannot build the index %s", settings.db_path, exc_info=True)
+        return None, f"cannot build the index {settings.db_path} ({type(exc).__name__}: {exc})"
+    engine.strict = False  # once running, keep answering from the last good index through a bad edit
+    return engine, ""
+
+
 def run_command(args: Any, settings: Settings) -> int:
     token = settings.discord_token()
     if not token:
         return _fail(f"no Discord bot token: set the {settings.token_env} environment variable "
-                     "(or token_env / token in the config)", 2)
+                     "(or token_env / token in the config)")
     if settings.shard_ids and not settings.shard_count:
         return _fail("shard_ids needs shard_count (the total number of shards across all processes)", 2)
+    engine, why = checked_engine(settings)
+    if engine is None:
+        return _fail(why)
     if str(settings.log_level).upper() != "DEBUG":  # discord.py's chatter only when debugging
         logging.getLogger("discord").setLevel(logging.WARNING)
     use_endpoints(settings.api_base, settings.gateway_url)
     api = settings.api_base or "https://discord.com/api/v10"
     try:
         if args.command == "sync":
-            return asyncio.run(_sync(settings, token, getattr(args, "guild", None)))
-        return asyncio.run(_run(settings, token))
+            return asyncio.run(_sync(settings, token, getattr(args, "guild", None), engine))
+        return asyncio.run(_run(settings, token, engine))
     except discord.LoginFailure:
         log.error("login failed: the token was rejected", exc_info=True)  # the log file only
         return _fail(f"Discord rejected the bot token (401 Unauthorized); check {settings.token_env}")
@@ -155,4 +181,4 @@ def run_command(args: Any, settings: Settings) -> int:
         return _fail(f"Discord refused the request ({exc.status}): {exc.text}")
     except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
         log.error("cannot reach Discord at %s", api, exc_info=exc)
-        return _fail(f"cannot reach Discord at {api} ({type(exc).__name__}: {exc})")
+        return _fail(f"cannot reach Discord at {api} ({type(exc).__name__}: {exc}; details in {settings.log_path})")

@@ -34,7 +34,7 @@ FORM = (("title", "Title", f"One line in our own words, at most {MAX_TITLE} char
         ("date", "Date", "2021-03-22, 2021-03, 2021, late 2020, 2020-07/2021-12… Empty: none given", False, False, 60),
         ("actors", "Actors", "Comma-separated names, aliases or ids; name:role for joined, venue, target, mentioned",
          True, True, 1000),
-        ("types", "Types of action", "Comma-separated, e.g. sanctions, statements", False, True, 300),
+        ("types", "Types of action", "Comma-separated labels, synonyms or ids from types.yaml", False, True, 300),
         ("summary", "Summary", f"What the source says, in our own words, at most {MAX_SUMMARY} characters", True, True,
          MAX_SUMMARY))
 

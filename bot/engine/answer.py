@@ -17,9 +17,7 @@ from bot.text import stem, tokenize
 
 UNDATED = "Date not given"   # a record whose source gives no date
 SUMMARY_UP_TO = 3  # answers this short show each record's summary under its line
-
-EXAMPLES = ["what did Canada do", "sanctions in 2021", "which countries recognized the genocide",
-            "how many sanctions has the US imposed", "Hikvision", "what happened in March 2021?"]
+# Example questions come from the dataset (sources.yaml's `examples`, IndexState.examples), never from here.
 
 
 @dataclass

@@ -30,8 +30,8 @@ def answer(engine, interp: Interpretation, limit: int | None = None) -> Answer:
     found = engine.search(interp, SUPERLATIVE_POOL if one else limit)
     if found is None:  # nothing in the question to search for
         if interp.unknown or interp.suggestions:
-            return _noted(compose.empty_answer(interp, [], []), interp)
-        return compose.help_answer(interp.question, interp)
+            return _noted(compose.empty_answer(interp, [], [], engine.state), interp)
+        return compose.help_answer(interp.question, interp, engine.state)
     cl, records, total = found
     if interp.all_types and (interp.types_object or not records):
         # A verb and its object ("demanded an investigation"), or no record with every type asked:
@@ -62,7 +62,7 @@ def answer(engine, interp: Interpretation, limit: int | None = None) -> Answer:
     if interp.polarity == "yes-no":
         return _noted(_yes_no(engine, interp, cl, records, total, desc), interp, engine, cl)
     if not records:
-        return _noted(compose.empty_answer(interp, desc, engine.why_empty(cl)), interp)
+        return _noted(compose.empty_answer(interp, desc, engine.why_empty(cl), engine.state), interp)
     if one:
         records, total = _superlative(interp, records), len(records)
     if interp.asks == "target" and interp.intent != "count":

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from bot.engine.answer import (
-    EXAMPLES,
     Answer,
     Citations,
     Line,
@@ -25,9 +24,11 @@ def _shown(total: int, shown: int) -> str:
     return f", showing the {shown} most relevant" if total > shown else ""
 
 
-def help_answer(question: str, interp: Interpretation | None = None) -> Answer:
-    examples = "; ".join(f"“{e}”" for e in EXAMPLES)
-    return Answer(question, "help", f"Ask me about international responses to the Uyghur crisis, for example {examples}.",
+def help_answer(question: str, interp: Interpretation | None = None, about=None) -> Answer:
+    """``about``: the IndexState, whose `covers` and `examples` come from the dataset."""
+    examples = "; ".join(f"“{e}”" for e in (about.examples if about else []))
+    covers = about.covers if about else "the records in the data"
+    return Answer(question, "help", f"Ask me about {covers}" + (f", for example {examples}." if examples else "."),
                   interpretation=interp)
 
 
@@ -130,7 +131,7 @@ def compare_answer(interp: Interpretation, per_actor: list[tuple[dict, list[dict
                   records, len(records), interp)
 
 
-def empty_answer(interp: Interpretation, descriptions: list[str], reasons: list[str]) -> Answer:
+def empty_answer(interp: Interpretation, descriptions: list[str], reasons: list[str], about=None) -> Answer:
     if interp.unknown:  # words the records never use: say which, with whatever else was asked
         others = [d for d in descriptions if not d.startswith("mentioning ")]
         head = "No records mention " + ", ".join(f"“{w}”" for w in interp.unknown[:5]) + f"{_describe(others)}."
@@ -141,5 +142,9 @@ def empty_answer(interp: Interpretation, descriptions: list[str], reasons: list[
     notes = list(reasons)
     if interp.suggestions:
         notes.append("Did you mean: " + ", ".join(interp.suggestions[:5]) + "?")
-    notes.append("Try an actor (“Canada”), a type of action (“import bans”), a year, or a name (“Hikvision”).")
+    h = about.hint_examples() if about else {}   # names picked from the dataset itself
+    tries = [f"an actor (“{h['actor']}”)" if h.get("actor") else "an actor",
+             f"a type of action (“{h['type']}”)" if h.get("type") else "a type of action", "a year",
+             f"a name (“{h['name']}”)" if h.get("name") else "a name"]
+    notes.append(f"Try {', '.join(tries[:-1])}, or {tries[-1]}.")
     return Answer(interp.question, "empty", head, interpretation=interp, notes=notes)

@@ -104,7 +104,7 @@ class Engine:
     def answer(self, question: str) -> compose.Answer:
         interp = self.interpret(question)
         if not interp.question.strip():
-            return compose.help_answer(interp.question, interp)
+            return compose.help_answer(interp.question, interp, self._state)
         return self._answer(interp)
 
     def _answer(self, interp: Interpretation, limit: int | None = None) -> compose.Answer:

@@ -3,9 +3,12 @@ records, and the way a stored record becomes the dict every reply is made from."
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import sqlite3
+from collections import Counter
 
+from bot.dataset.model import ACTING_ROLES
 from bot.dates import OPEN_END
 from bot.engine.interpret import QUESTION_STEMS, Interpreter
 from bot.engine.lexicon import Lexicon
@@ -85,6 +88,53 @@ class IndexState:
         self.sections = [{"document": r[0], "key": r[1], "heading": r[2], "items": r[3]} for r in conn.execute(
             "select document, key, heading, items from sections order by document, position")]
         self.section_by_key = {f"{s['document']}:{s['key']}": s for s in self.sections}
+        about = dict(conn.execute("select key, value from dataset"))
+        titles = [d["title"] for d in self.documents.values() if d["title"]]
+        # What the data covers, in one line; without `covers` in sources.yaml, its document says it
+        self.covers = about.get("covers") or (f"the records drawn from “{titles[0]}”" if titles else "the records")
+        self.publisher = "; ".join(dict.fromkeys(d["publisher"] for d in self.documents.values() if d["publisher"]))
+        self._examples = json.loads(about.get("examples") or "[]")
+        self._acting = acting
+        self._conn = conn  # for hint_examples, worked out on first use (it reads every actor link)
+
+    @property
+    def examples(self) -> list[str]:
+        """Questions to show as examples: sources.yaml's, else made from the data."""
+        if self._examples:
+            return list(self._examples)
+        h = self.hint_examples()
+        made = [f"what did {h['actor']} do" if h.get("actor") else None,
+                f"{h['type']} in {h['type_year']}" if h.get("type") and h.get("type_year") else h.get("type"),
+                h.get("name"), f"what happened in {self.years[1]}" if self.years[1] else None]
+        return [m for m in made if m]
+
+    @functools.cached_property
+    def _hints(self) -> dict:
+        conn, acts = self._conn, self.actors
+        acted, named = Counter(), Counter()
+        for aid, role, n in conn.execute("select actor, role, count(*) from record_actors group by actor, role"):
+            (acted if role in ACTING_ROLES else named)[acts[aid]["top"] if role in ACTING_ROLES else aid] += n
+        by_type = conn.execute("select type, count(*) from record_types group by type").fetchall()
+        ranked_types = [t for t, _ in sorted(by_type, key=lambda tn: (-tn[1], tn[0]))]
+        passive = sorted((n, acts[a]["name"]) for a, n in named.items() if a not in self._acting)
+        hints = {"actors": [acts[a]["name"] for a, _ in sorted(acted.items(), key=lambda an: (-an[1], an[0]))],
+                 "types": [self.types[t] for t in ranked_types]}
+        hints["actor"] = hints["actors"][0] if hints["actors"] else None
+        hints["type"] = hints["types"][0] if hints["types"] else None
+        hints["name"] = passive[-1][1] if passive else (next(iter(self.entities.values()), None))
+        hints["type_year"] = None
+        if ranked_types:
+            last = conn.execute("select max(o.date_sort) from record_types t join record_order o on o.id = t.record"
+                                " where t.type = ?", (ranked_types[0],)).fetchone()[0]
+            hints["type_year"] = dt.date.fromordinal(last).year if last else None
+        return hints
+
+    def hint_examples(self) -> dict:
+        """Names to suggest, picked from the data: `actor` (the most active), `type` (the
+        commonest type of action) and `type_year` (its latest year), `name` (something named
+        in records that never acts itself, else an entity); `actors` and `types`, all of them,
+        busiest first. A key is None when the data has nothing for it."""
+        return dict(self._hints)
 
     def about(self) -> dict:
         """Counts, the source and when the data last changed, for /about."""
@@ -93,7 +143,8 @@ class IndexState:
         return {
             "records": self.n_records, "actors": len(self.actors), "types": len(self.types),
             "entities": len(self.entities), "source_title": source.get("title", ""),
-            "source_url": source.get("url", ""), "publisher": source.get("publisher", ""),
+            "source_url": source.get("url", ""), "publisher": self.publisher, "covers": self.covers,
+            "documents": list(self.documents.values()), "common_types": self.hint_examples()["types"][:5],
             "data_changed": dt.datetime.fromtimestamp(int(changed), dt.timezone.utc).date().isoformat() if changed else None,
             "first_year": self.years[0], "last_year": self.years[1],
         }

@@ -15,11 +15,11 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from bot.dataset.model import heading_key
 from bot.dataset.files import content_hash, record_files, stat_signature
+from bot.dataset.model import heading_key
 from bot.dataset.reader import Reader
 from bot.dataset.schema import errors_only, load_dataset
-from bot.dataset.vocabularies import read_vocabularies
+from bot.dataset.vocabularies import read_about, read_vocabularies
 from bot.dataset.yamlio import Problem
 from bot.files import locked
 from bot.index.rows import FileRows, each_file
@@ -28,7 +28,7 @@ from bot.text import phrase_key, stem
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = "10"
+SCHEMA_VERSION = "11"
 RECORD_COLUMNS = ("rowid:int id title summary body quote keywords stage date_kind date_text date_sort:int date_parts "
                   "votes figures sources types entities actors file line:int")
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
@@ -148,6 +148,7 @@ def _write(root: Path, tmp: Path) -> dict:
     if not root.is_dir():
         raise _data_error(root)
     acts, types, entities, documents, groups = read_vocabularies(reader, root)
+    about = read_about(reader, root)
     files = record_files(root)
     if errors_only(reader.problems) or not files:
         raise _data_error(root)
@@ -158,7 +159,9 @@ def _write(root: Path, tmp: Path) -> dict:
 
             db = sqlite_utils.Database(tmp)
             try:
-                return _fill(db, parts, acts, types, entities, documents, groups)
+                counts = _fill(db, parts, acts, types, entities, documents, groups)
+                _write_about(db, about)
+                return counts
             finally:
                 db.close()
     except _Invalid:
@@ -242,6 +245,12 @@ def _write_documents(db: sqlite_utils.Database, documents: dict) -> None:
     db["sections"].create({"document": str, "position": int, "key": str, "heading": str, "items": int})
     db["sections"].insert_all({"document": d.id, "position": n, "key": s.key, "heading": s.heading, "items": s.items}
                               for d in documents.values() for n, s in enumerate(d.sections))
+
+
+def _write_about(db: sqlite_utils.Database, about) -> None:
+    """sources.yaml's `covers` and `examples`, for help, /about and the command descriptions."""
+    db["dataset"].insert_all([{"key": "covers", "value": about.covers},
+                              {"key": "examples", "value": json.dumps(about.examples, ensure_ascii=False)}], pk="key")
 
 
 def _write_records(db: sqlite_utils.Database, parts: Iterator[FileRows]) -> int:

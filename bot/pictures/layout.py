@@ -6,16 +6,16 @@ shown, what is left out and why) can be tested directly rather than through pixe
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from typing import Collection
 
 from bot.dataset.model import ACTING_ROLES
-from bot.pictures.style import PALETTE, EmptyChart, Style, assign_styles, clean_label
+from bot.pictures.style import EmptyChart, Style, clean_label, type_styles, vocabulary_of
 from bot.text import plural
 
 # How a date part of each precision is drawn: a day is a point, anything coarser is a span.
 PART_KIND = {"day": "day", "month": "month", "year": "period", "approximate": "period"}
-MIN_SPAN_DAYS = 365       # a single event still gets a readable axis around it
 NOMINAL_PLOT_PX = 1250    # for deciding when two marks would overlap on screen
 COLLIDE_PX = 13
 LANES = (0.0, -0.22, 0.22, -0.11, 0.11)   # in row heights, around the row's line
@@ -34,6 +34,8 @@ class Mark:
     group: str             # legend entry (action type, or "Other")
     record_id: str
     offset: float = 0.0    # vertical nudge from the row's line (down is positive), so close marks stay visible
+    hatch: str = ""        # stripes on bars, for the second and later rounds of colours
+    co: bool = False       # on a co-actor's row: drawn faded, as the row only shares the asked actor's records
 
 
 @dataclass
@@ -49,6 +51,10 @@ class Layout:
     total: int
     shown: int
     notes: list[str] = field(default_factory=list)
+    first_year: int = 0    # the axis runs over whole years first_year..last_year, as the title says
+    last_year: int = 0
+    co_rows: list[bool] = field(default_factory=list)  # rows of other actors in the asked actor's records
+    several_types: int = 0  # drawn records with more than one type (coloured by their first)
 
     @property
     def omitted(self) -> int:
@@ -126,7 +132,26 @@ def _lanes(marks: list[Mark], x_lo: dt.date, x_hi: dt.date) -> tuple[list[Mark],
     return placed + done + links + [m for m in marks if m.kind == "period"], dict(span_lanes)
 
 
-def layout_timeline(records: list[dict], rows: str = "actor", max_rows: int = 20) -> Layout:
+def _clip(spans: list, lo: dt.date, hi: dt.date) -> tuple[list, int]:
+    """The spans inside [lo, hi], cut at its edges; and how many were cut or left out."""
+    out, cut = [], 0
+    for kind, s, e in spans:
+        if e < lo or s > hi:
+            cut += 1
+            continue
+        if s < lo or e > hi:
+            cut += 1
+        out.append((kind, max(s, lo), min(e, hi)))
+    return out, cut
+
+
+def layout_timeline(records: list[dict], rows: str = "actor", max_rows: int = 20, *,
+                    styles: dict[str, Style] | None = None, focus: Collection[str] = (),
+                    years: tuple[int | None, int | None] = (None, None)) -> Layout:
+    """``styles``: type id -> style (type_styles of the vocabulary, so colours agree across charts);
+    ``focus``: the row names of the actors asked for, whose rows come first (every other actor's
+    row only shares their records, and is marked so); ``years``: the axis' first and last year
+    when a period was asked for (marks are cut at its edges), else the years the dates cover."""
     if rows not in ("actor", "type"):
         raise ValueError(f"rows must be 'actor' or 'type', not {rows!r}")
     if not records:
@@ -152,12 +177,26 @@ def layout_timeline(records: list[dict], rows: str = "actor", max_rows: int = 20
     if not drawable:
         raise EmptyChart("Nothing to draw: " + " and ".join(notes) + ".")
 
+    first_year = years[0] or min(s.year for _, spans in drawable for _, s, _ in spans)
+    last_year = years[1] or max(e.year for _, spans in drawable for _, _, e in spans)
+    if years != (None, None):   # a period was asked for: the axis is that period, marks cut at its edges
+        window = (dt.date(first_year, 1, 1), dt.date(last_year, 12, 31))
+        clipped = [(rec, *_clip(spans, *window)) for rec, spans in drawable]
+        cut = sum(c for _, _, c in clipped)
+        drawable = [(rec, spans) for rec, spans, _ in clipped if spans]
+        if cut:
+            notes.append(f"{plural(cut, 'date')} running beyond {first_year}–{last_year} cut at the edge")
+        if not drawable:
+            raise EmptyChart("Nothing to draw: no record has a date inside the years asked for.")
+
     per_row: dict[str, list] = defaultdict(list)
     for rec, spans in drawable:
         for key in row_keys(rec, rows):
             per_row[key].append((rec, spans))
+    focus = set(focus) if rows == "actor" else set()
+    co = {k: bool(focus) and k not in focus for k in per_row}
     first = {k: min(s[1] for _, spans in v for s in spans) for k, v in per_row.items()}
-    ranked = sorted(per_row, key=lambda k: (-len(per_row[k]), first[k], k))
+    ranked = sorted(per_row, key=lambda k: (co[k], -len(per_row[k]), first[k], k))
     kept = ranked[:max(1, max_rows)]
     kept_set = set(kept)
     drawn = [rec for rec, _ in drawable if kept_set.intersection(row_keys(rec, rows))]
@@ -167,39 +206,34 @@ def layout_timeline(records: list[dict], rows: str = "actor", max_rows: int = 20
         notes.append(f"{plural(len(ranked) - len(kept), 'more ' + what)} not shown (only the {len(kept)} "
                      f"busiest rows are drawn)" + (f", leaving out {plural(lost, 'record')}" if lost else ""))
 
-    if rows == "type":
-        styles = {}
-        colour_of = lambda rec, key: Style(key, PALETTE[0], "o")  # noqa: E731 — the row names the type
+    styles = styles or type_styles(vocabulary_of(records))
+    if rows == "type":   # the row names the type: its colour, and no shapes or stripes to explain
+        by_label = {label: t for rec in drawn for t, label in zip(rec["types"], rec.get("type_labels") or rec["types"])}
+        style_of = lambda rec, key: replace(styles[by_label[key]], marker="o", hatch="")  # noqa: E731
+        legend: list[Style] = []
     else:
-        firsts = Counter((rec.get("type_labels") or rec["types"])[0] for rec in drawn)
-        styles = assign_styles(firsts)
-        colour_of = lambda rec, key: styles[(rec.get("type_labels") or rec["types"])[0]]  # noqa: E731
+        style_of = lambda rec, key: styles[rec["types"][0]]  # noqa: E731 — a record's first type
+        used = {rec["types"][0] for rec in drawn}
+        legend = list(dict.fromkeys(s for t, s in styles.items() if t in used))   # in the vocabulary's order
 
-    known = [s for k in kept for _, spans in per_row[k] for s in spans]
-    lo, hi = min(s[1] for s in known), max(s[2] for s in known)
-    if any(s[0] == "open-end" for s in known):
-        hi = max(hi, max(s[1] for s in known if s[0] == "open-end") + dt.timedelta(days=240))
-    if any(s[0] == "open-start" for s in known):
-        lo = min(lo, min(s[2] for s in known if s[0] == "open-start") - dt.timedelta(days=240))
-    if (hi - lo).days < MIN_SPAN_DAYS:
-        grow = (MIN_SPAN_DAYS - (hi - lo).days) // 2
-        lo, hi = lo - dt.timedelta(days=grow), hi + dt.timedelta(days=grow)
-    pad = dt.timedelta(days=max(20, (hi - lo).days // 40))
-    x_lo, x_hi = lo - pad, hi + pad
+    days = (dt.date(last_year, 12, 31) - dt.date(first_year, 1, 1)).days
+    pad = dt.timedelta(days=max(6, days // 80))
+    x_lo, x_hi = dt.date(first_year, 1, 1) - pad, dt.date(last_year, 12, 31) + pad
 
     marks = []
     for i, key in enumerate(kept):
         for rec, spans in per_row[key]:
-            st = colour_of(rec, key)
+            st = style_of(rec, key)
             for kind, s, e in spans:
                 if kind == "open-end":
                     e = x_hi
                 elif kind == "open-start":
                     s = x_lo
-                marks.append(Mark(i, s, e, kind, st.colour, st.marker, st.label, rec["id"]))
+                marks.append(Mark(i, s, e, kind, st.colour, st.marker, st.label, rec["id"], hatch=st.hatch, co=co[key]))
             if len(spans) > 1:
                 mids = [s + (e - s) / 2 for _, s, e in spans]
-                marks.append(Mark(i, min(mids), max(mids), "link", st.colour, st.marker, st.label, rec["id"]))
+                marks.append(Mark(i, min(mids), max(mids), "link", st.colour, st.marker, st.label, rec["id"],
+                                  hatch=st.hatch, co=co[key]))
     marks, span_lanes = _lanes(marks, x_lo, x_hi)
     row_y, bands, y = [], [], 0.0
     for i in range(len(kept)):
@@ -209,4 +243,5 @@ def layout_timeline(records: list[dict], rows: str = "actor", max_rows: int = 20
         bands.append((y, y + h))
         y += h
     return Layout([clean_label(k, 34) for k in kept], [len(per_row[k]) for k in kept], row_y, bands, marks,
-                  list(dict.fromkeys(styles.values())), x_lo, x_hi, len(records), len(drawn), notes)
+                  legend, x_lo, x_hi, len(records), len(drawn), notes, first_year, last_year,
+                  [co[k] for k in kept], sum(1 for rec in drawn if len(rec["types"]) > 1))

@@ -20,10 +20,14 @@ MAX_HEIGHT_PX = 4000  # Discord shows images up to ~4096 px
 
 # Okabe–Ito, without its yellow (too faint on white). Safe for the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
-MARKERS = ("o", "D")   # the second round of colours gets a second shape, so no two styles look alike
+# Each round of the colours gets its own point shape and bar stripes, so no two styles look alike.
+MARKERS = ("o", "D", "s", "^")
+HATCHES = ("", "////", "....", "xxxx")
 OTHER_COLOUR = "#9A9A9A"
+NEUTRAL = "#5B6770"    # bars that count records, not types: never one of the type colours
 INK, MUTED, GRID, BAND = "#222222", "#555555", "#D9D9D9", "#F3F3F3"
 MAX_STYLES = len(PALETTE) * len(MARKERS)
+CO_ALPHA = 0.38   # marks and bars of the actors that only share the asked actor's records
 
 
 @dataclass(frozen=True)
@@ -31,17 +35,48 @@ class Style:
     label: str
     colour: str
     marker: str
+    hatch: str = ""
+
+
+def type_styles(vocabulary: dict[str, str]) -> dict[str, Style]:
+    """type id -> its style, fixed by the type's place in the vocabulary (types.yaml's order),
+    so a type looks the same in every chart whatever else is drawn; past the distinguishable
+    styles, the last types share a grey 'Other'."""
+    ids = list(vocabulary)
+    room = len(ids) if len(ids) <= MAX_STYLES else MAX_STYLES - 1
+    styles = {k: Style(clean_label(vocabulary[k], 40), PALETTE[i % len(PALETTE)], MARKERS[i // len(PALETTE)],
+                       HATCHES[i // len(PALETTE)]) for i, k in enumerate(ids[:room])}
+    rest = ids[room:]
+    for k in rest:
+        styles[k] = Style(f"Other ({plural(len(rest), 'type')})", OTHER_COLOUR, "s")
+    return styles
+
+
+def vocabulary_of(records: list[dict]) -> dict[str, str]:
+    """Type id -> label in order of first use: the vocabulary when a chart is drawn without one."""
+    out: dict[str, str] = {}
+    for rec in records:
+        for t, label in zip(rec["types"], rec.get("type_labels") or rec["types"]):
+            out.setdefault(t, label)
+    return out
 
 
 @dataclass
 class Chart:
-    png: bytes
+    image: bytes
     width: int
     height: int
     caption: str
     shown: int
     omitted: int
     notes: list[str] = field(default_factory=list)
+    format: str = "png"
+
+    @property
+    def png(self) -> bytes:
+        if self.format != "png":
+            raise ValueError(f"this chart was drawn as {self.format}, not png")
+        return self.image
 
 
 class EmptyChart(ValueError):
@@ -66,18 +101,6 @@ def clean_label(text: str, limit: int = 32) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip(" ,;:-") + "…"
 
 
-def assign_styles(counts: dict[str, int]) -> dict[str, Style]:
-    """Most frequent first; past the distinguishable styles, the rest share a grey 'Other'."""
-    ranked = sorted(counts, key=lambda k: (-counts[k], k))
-    room = len(ranked) if len(ranked) <= MAX_STYLES else MAX_STYLES - 1
-    styles = {k: Style(clean_label(k, 40), PALETTE[i % len(PALETTE)], MARKERS[i // len(PALETTE)])
-              for i, k in enumerate(ranked[:room])}
-    rest = ranked[room:]
-    for k in rest:
-        styles[k] = Style(f"Other ({plural(len(rest), 'type')})", OTHER_COLOUR, "s")
-    return styles
-
-
 def text_px(text: str, size: float) -> float:
     """Width of one line of text in pixels, so margins fit the labels instead of guessing."""
     from matplotlib.font_manager import FontProperties
@@ -85,12 +108,28 @@ def text_px(text: str, size: float) -> float:
     return TextToPath().get_text_width_height_descent(text, FontProperties(size=size), ismath=False)[0] * DPI / 72
 
 
-def source_line(records: list[dict], source: str = "") -> str:
-    titles = list(dict.fromkeys(r["sources"][0]["title"] for r in records if r.get("sources")))
-    text = "; ".join(titles)
-    if source:
-        text = f"{text} ({source})" if text else source
-    return f"Source: {text}" if text else ""
+def source_line(records: list[dict], documents: dict | None = None) -> str:
+    """"Source: Title (Publisher)" for each document the records cite, publishers as the data names them."""
+    docs = documents or {}
+    parts = []
+    for doc_id, title in dict.fromkeys((s.get("document"), s["title"]) for r in records for s in r.get("sources") or []):
+        publisher = (docs.get(doc_id) or {}).get("publisher")
+        parts.append(f"{title} ({publisher})" if publisher else title)
+    parts = list(dict.fromkeys(parts))
+    return f"Source{'s' if len(parts) > 1 else ''}: " + "; ".join(parts) if parts else ""
+
+
+def caption_text(shown: int, total: int, notes: list[str], how: str, records: list[dict], documents: dict | None,
+             verb: str = "drawn") -> str:
+    head = (f"All {plural(total, 'record')} {verb}" if total > 1 else f"The one record {verb}") if shown == total else f"{shown} of {plural(total, 'record')} {verb}"
+    text = "; ".join([head] + notes) + ". " + how
+    src = source_line(records, documents)
+    return f"{text} {src}".strip() if src else text
+
+
+def px_axes(fig, left: float, top: float, width: float, height: float):
+    W, H = fig.get_figwidth() * DPI, fig.get_figheight() * DPI
+    return fig.add_axes((left / W, 1 - (top + height) / H, width / W, height / H))
 
 
 def wrap(text: str, width_px: int, font_px: float) -> list[str]:
@@ -106,10 +145,17 @@ def new_figure(width_px: int, height_px: int):
     return fig
 
 
-def png_bytes(fig) -> bytes:
+# Metadata left out where a format writes the time or the program: repeatable bytes.
+_NO_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
+                "pdf": {"CreationDate": None, "Creator": None, "Producer": None}}
+
+
+def image_bytes(fig, fmt: str = "png") -> bytes:
+    """The figure in ``fmt`` (any format matplotlib writes: png, svg, pdf, jpg…)."""
     buf = io.BytesIO()
-    # No bbox_inches="tight": it would change the size the Chart reports. No metadata: repeatable bytes.
-    fig.canvas.print_png(buf, metadata={"Software": None})
+    # No bbox_inches="tight": it would change the size the Chart reports.
+    kwargs = {"metadata": _NO_METADATA[fmt]} if fmt in _NO_METADATA else {}
+    fig.savefig(buf, format=fmt, dpi=DPI, facecolor=fig.get_facecolor(), **kwargs)
     return buf.getvalue()
 
 
@@ -128,22 +174,29 @@ def draw_caption(fig, lines: list[str], left_px: int, bottom_px: int = 14) -> No
              color=MUTED, va="bottom", linespacing=1.45)
 
 
-def time_axis(ax, lo: dt.date, hi: dt.date, top: bool = False) -> None:
-    """Year ticks for long spans, months for short ones; never so many that labels collide."""
+def year_ticks(first: int, last: int) -> tuple[list[dt.date], str, list[dt.date]]:
+    """(major ticks, their date format, minor ticks) for an axis running over whole years
+    first..last: months for short spans, years for long ones, never a label outside them."""
+    years = last - first + 1
+    if years <= 3:
+        months = [dt.date(y, m, 1) for y in range(first, last + 1) for m in range(1, 13)]
+        step = next(k for k in (1, 2, 3, 6, 12) if len(months) / k <= 12)
+        return months[::step], "%b %Y", []
+    base = next(b for b in (1, 2, 5, 10, 20, 50, 100) if years / b <= 16)
+    major = [dt.date(y, 1, 1) for y in range(first, last + 1) if y % base == 0 or base == 1]
+    minor = [dt.date(y, m, 1) for y in range(first, last + 1) for m in (4, 7, 10)] if base == 1 and years <= 8 else []
+    return major or [dt.date(first, 1, 1)], "%Y", minor
+
+
+def time_axis(ax, first: int, last: int, x_lo: dt.date, x_hi: dt.date, top: bool = False) -> None:
+    """The x axis over the years first..last (drawn from x_lo to x_hi, a little either side)."""
     from matplotlib import dates as mdates
-    days = (hi - lo).days
-    if days <= 1100:
-        step = next(k for k in (1, 2, 3, 6) if days / (30.4 * k) <= 12)
-        ax.xaxis.set_major_locator(mdates.MonthLocator(interval=step))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    else:
-        years = days / 365.25
-        base = next(b for b in (1, 2, 5, 10, 20, 50, 100) if years / b <= 16)
-        ax.xaxis.set_major_locator(mdates.YearLocator(base))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-        if base == 1 and years <= 8:
-            ax.xaxis.set_minor_locator(mdates.MonthLocator((4, 7, 10)))
-    ax.set_xlim(mdates.date2num(lo), mdates.date2num(hi))
+    from matplotlib.ticker import FixedLocator
+    major, fmt, minor = year_ticks(first, last)
+    ax.xaxis.set_major_locator(FixedLocator([mdates.date2num(d) for d in major]))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter(fmt))
+    ax.xaxis.set_minor_locator(FixedLocator([mdates.date2num(d) for d in minor]))
+    ax.set_xlim(mdates.date2num(x_lo), mdates.date2num(x_hi))
     ax.tick_params(axis="x", which="major", labelsize=10.5, colors=INK, length=5, top=top, labeltop=top)
     ax.tick_params(axis="x", which="minor", length=2.5, top=top)
     ax.grid(axis="x", which="major", color=GRID, linewidth=0.8)
