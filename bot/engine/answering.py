@@ -81,11 +81,14 @@ def _yes_no(engine, interp: Interpretation, cl, records: list[dict], total: int,
     if records:
         return verdict.verdict(interp, records, total, desc, full_match=full)
     related, related_total = [], 0
-    itself = [dict(a, itself=True) for a in interp.actors]   # the party named, not its parts
-    for wider in (_with(interp, actors=itself, types=[], stages=[], terms=[], kinds=[], acting_only=False,
-                        polarity="open"),
-                  _with(interp, types=[], stages=[], terms=[], kinds=[], acting_only=False, polarity="open",
-                        actors=[], groups=[])):
+    # what the records show about the same party and topic: the party itself (not its parts) with
+    # the words of the action asked ("sanction", "resolution"), or with the entity asked about
+    itself = [dict(a, itself=True) for a in interp.actors]
+    words = [w for t in interp.types for w in engine.state.lexicon.words_by_type.get(t["id"], [])]
+    bare = dict(types=[], stages=[], terms=[], kinds=[], acting_only=False, polarity="open", actors=itself)
+    tries = [_with(interp, **bare, topic_words=words)] if words else []
+    tries += [_with(interp, **bare)] if interp.entities else []
+    for wider in tries:
         if not (wider.actors or wider.groups or wider.entities):
             continue
         found = engine.search(wider, 5)

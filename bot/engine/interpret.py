@@ -339,7 +339,7 @@ class Interpreter:
             if used[n] or t.stop:
                 continue
             if t.norm in QUESTION_WORDS or t.stem in QUESTION_WORDS or len(t.norm) < 2 or t.norm in lang.questions \
-                    or t.norm in ENGLISH.acting or t.norm in lang.acting:
+                    or t.norm in ENGLISH.acting or t.norm in lang.acting or t.norm in ENGLISH.objects | lang.objects:
                 interp.ignored.append(t.text)
             else:
                 self._term(interp, t)
@@ -361,10 +361,6 @@ class Interpreter:
         # "European Union" alone means what the EU took part in; "Hikvision" alone, which never
         # acts, means every record that names it
         interp.mentions = self.acting is not None and not any(a["id"] in self.acting for a in interp.actors)
-        if interp.actors and not interp.subjects and not interp.groups and interp.voice == "active" \
-                and not interp.kinds:
-            for a in interp.actors:   # "sanctions on XPCC": XPCC is the only party asked about
-                a["object"] = False
         if _COMPARE.search(folded) and len(interp.actors) >= 2:
             interp.intent = "compare"
         for bucket in (interp.actors, interp.groups, interp.types, interp.entities, interp.sections):
