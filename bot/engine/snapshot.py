@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from typing import Callable
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -19,13 +20,13 @@ def _iso(ordinal: int | None) -> str | None:
 
 
 class Vocabulary:
-    def __init__(self, conn: sqlite3.Connection, n_records: int):
+    def __init__(self, conn: Callable[[], sqlite3.Connection], n_records: int):
         self.n_records = n_records
-        self._conn, self._cache, self._stems = conn, {}, None
+        self._conn, self._cache, self._stems = conn, {}, None   # conn(): the calling thread's connection
 
     def lookup(self, stem: str):
         if stem not in self._cache:
-            row = self._conn.execute("select df, word from terms where stem = ?", (stem,)).fetchone()
+            row = self._conn().execute("select df, word from terms where stem = ?", (stem,)).fetchone()
             self._cache[stem] = tuple(row) if row else None
         return self._cache[stem]
 
@@ -34,7 +35,7 @@ class Vocabulary:
         if budget == 0:
             return None
         if self._stems is None:
-            self._stems = [s for (s,) in self._conn.execute("select stem from terms where length(stem) >= 4")]
+            self._stems = [s for (s,) in self._conn().execute("select stem from terms where length(stem) >= 4")]
         hits = process.extract(stem, self._stems, scorer=OSA.distance, score_cutoff=budget, limit=2)
         if not hits or (len(hits) > 1 and hits[1][1] == hits[0][1]):
             return None
@@ -44,9 +45,33 @@ class Vocabulary:
 class IndexState:
     """What one build of the index holds, loaded once per build."""
 
-    def __init__(self, conn: sqlite3.Connection, meta: dict):
+    def __init__(self, conn: sqlite3.Connection, meta: dict, conn_for: Callable[[], sqlite3.Connection] | None = None,
+                 same_file: "IndexState | None" = None):
+        """Loaded from conn; conn_for gives each thread its own connection for what is read later.
+        same_file: the state of an earlier version of the same index file, whose vocabularies
+        (actors, types, entities, names, sources) are the same: only what records make is read."""
         self.meta = meta
+        self.file_no = 0   # which index file this was loaded from (Engine counts them)
+        if same_file is None:
+            self._vocabularies(conn)
+        else:
+            for k in ("actors", "actor_names", "types", "entities", "canonical", "lexicon", "documents", "sections",
+                      "section_by_key", "parents"):
+                setattr(self, k, getattr(same_file, k))
         self.n_records = conn.execute("select count(*) from records").fetchone()[0]
+        self.vocab = Vocabulary(conn_for or (lambda: conn), self.n_records)
+        # actors acting in some record, and every body they are part of
+        acting = set()
+        for (a,) in conn.execute("select id from actors a where exists (select 1 from record_actors ra"
+                                 " where ra.actor = a.id and ra.role in ('acted', 'joined'))"):
+            while a and a not in acting:
+                acting.add(a)
+                a = self.parents.get(a)
+        self.interpreter = Interpreter(self.lexicon, self.vocab, self.canonical, acting)
+        years = conn.execute("select min(date_sort), max(date_sort) from records").fetchone()
+        self.years = tuple(dt.date.fromordinal(y).year if y else None for y in years)
+
+    def _vocabularies(self, conn: sqlite3.Connection) -> None:
         self.actors = {r[0]: {"id": r[0], "name": r[1], "kind": r[2], "parent": r[3], "flag": r[4], "country": r[5]}
                        for r in conn.execute("select id, name, kind, parent, flag, country from actors")}
         for a in self.actors.values():
@@ -55,27 +80,21 @@ class IndexState:
                 top = self.actors[top["parent"]]
             a["top"], a["top_name"] = top["id"], top["name"]
             a["country_name"] = self.actors[a["country"]]["name"] if a["country"] else None
+        self.parents = {k: a["parent"] for k, a in self.actors.items()}
         self.actor_names = {k: [a["name"]] for k, a in self.actors.items()}
         for aid, aliases in conn.execute("select id, aliases from actors"):
             self.actor_names[aid] += json.loads(aliases)
         self.types = dict(conn.execute("select id, label from types"))
         self.entities = dict(conn.execute("select id, name from entities"))
-        canonical = {("actor", k): v["name"] for k, v in self.actors.items()}
-        canonical.update({("type", k): v for k, v in self.types.items()})
-        canonical.update({("entity", k): v for k, v in self.entities.items()})
+        self.canonical = {("actor", k): v["name"] for k, v in self.actors.items()}
+        self.canonical.update({("type", k): v for k, v in self.types.items()})
+        self.canonical.update({("entity", k): v for k, v in self.entities.items()})
         self.lexicon = Lexicon.from_db(conn)
-        self.vocab = Vocabulary(conn, self.n_records)
-        acting = {a for (a,) in conn.execute(
-            "select distinct c.ancestor from record_actors ra join actor_closure c on c.descendant = ra.actor"
-            " where ra.role in ('acted', 'joined')")}
-        self.interpreter = Interpreter(self.lexicon, self.vocab, canonical, acting)
         self.documents = {r[0]: {"id": r[0], "title": r[1], "publisher": r[2], "url": r[3]}
                           for r in conn.execute("select id, title, publisher, url from documents")}
         self.sections = [{"document": r[0], "key": r[1], "heading": r[2], "items": r[3]} for r in conn.execute(
             "select document, key, heading, items from sections order by document, position")]
         self.section_by_key = {f"{s['document']}:{s['key']}": s for s in self.sections}
-        years = conn.execute("select min(date_sort), max(date_sort) from records").fetchone()
-        self.years = tuple(dt.date.fromordinal(y).year if y else None for y in years)
 
     def about(self) -> dict:
         """Counts, the source and when the data last changed, for /about."""

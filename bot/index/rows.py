@@ -26,7 +26,7 @@ _encode = json.JSONEncoder().encode   # json.dumps' defaults without its per-cal
 
 
 class FileRows(NamedTuple):
-    ok: bool                  # False: the file has errors (load_dataset names them)
+    problems: list            # the file's errors (then nothing else is filled), as load_dataset words them
     ids: list[str]            # record ids, in order; duplicates across files are checked by the caller
     records: list[tuple]      # `records` rows, the rowid counted from 0 in this file
     dates: list[tuple]        # (record index in this file, start, end)
@@ -71,6 +71,25 @@ def _date_parts(dv: DateValue) -> str:
 _vocab: tuple | None = None   # (root, actors, types, entities, documents), set once per process
 
 
+def text_of(title: str, summary: str, body: str, quote: str, keywords: str) -> str:
+    """The text of a record whose words the `terms` table counts (the full-text columns)."""
+    return " ".join((title, summary, body, quote, keywords))
+
+
+def count_words(texts, stems: dict[str, str]) -> tuple[Counter, Counter]:
+    """(every word form with its count, in order of first use; stem -> records holding it) for
+    the records' texts. `stems` caches stem() across calls."""
+    forms, df = Counter(), Counter()
+    for text in texts:
+        ws = words(text)
+        forms.update(ws)
+        distinct = set(ws)
+        for w in distinct.difference(stems):
+            stems[w] = stem(w)
+        df.update({stems[w] for w in distinct})
+    return forms, df
+
+
 def _init(vocab: tuple | None) -> None:
     global _vocab
     _vocab = vocab
@@ -86,12 +105,12 @@ def file_rows(path: Path) -> FileRows:
     r = Reader(root)
     f = r.name(path)
     seen: dict = {}
-    out = FileRows(True, [], [], [], [], [], [], Counter(), Counter())
-    stems: dict[str, str] = {}
+    out = FileRows([], [], [], [], [], [], [], Counter(), Counter())
+    texts = []
     for k, d in enumerate(r.load(path, list)):
         rec = read_record(r, d, f, seen, acts, types, ents, documents, set())
         if r.problems:
-            return out._replace(ok=False)
+            return out._replace(problems=_errors(r))
         dv = rec.date
         keywords = " ".join([acts[a].name for a, _ in rec.actors]
                             + [x for e in rec.entities for x in (ents[e].name, *ents[e].aliases)])
@@ -107,15 +126,17 @@ def file_rows(path: Path) -> FileRows:
         out.actors.extend((k, a, role) for a, role in rec.actors)
         out.types.extend((k, t) for t in rec.types)
         out.entities.extend((k, e) for e in rec.entities)
-        ws = words(" ".join((rec.title, rec.summary, rec.body, rec.quote, keywords)))
-        out.words.update(ws)
-        distinct = set(ws)
-        for w in distinct.difference(stems):
-            stems[w] = stem(w)
-        out.df.update({stems[w] for w in distinct})
+        texts.append(text_of(rec.title, rec.summary, rec.body, rec.quote, keywords))
     if r.problems:
-        return out._replace(ok=False)
-    return out
+        return out._replace(problems=_errors(r))
+    forms, df = count_words(texts, {})
+    return out._replace(words=forms, df=df)
+
+
+def _errors(r: Reader) -> list:
+    """The file's errors, or one naming it when it has only warnings (then it is not read on)."""
+    found = sorted((p for p in r.problems if not p.warning), key=lambda p: (p.file, p.line))
+    return found or r.problems[:1]
 
 
 def _context():
