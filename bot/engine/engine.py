@@ -217,7 +217,6 @@ class Engine:
         if sets:
             # the matching ids, made once (within this answer's transaction, which drops them):
             # both the total and the pick read them
-            conn.execute("create temp table if not exists hits (id integer primary key)")
             conn.execute("delete from temp.hits")
             conn.execute(f"insert or ignore into temp.hits {' intersect '.join(sets)}", params)
             total = conn.execute(f"select count(*) from temp.hits r where {cond}" if not rest else

@@ -129,7 +129,10 @@ class LiveIndex:
         if c is None or (loc.file_no != self._file_no and not getattr(loc, "reading", None)):
             # the old connection closes once nothing holds it (a caller may still be reading)
             c = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, check_same_thread=False)
-            c.execute("pragma temp_store = memory")   # the engine's scratch tables (engine._run)
+            # the ids an answer matches (engine._run), in memory; made here, outside any transaction,
+            # so an answer only fills and empties it
+            c.execute("pragma temp_store = memory")
+            c.execute("create temp table hits (id integer primary key)")
             loc.conn, loc.file_no = c, self._file_no
         return c
 
