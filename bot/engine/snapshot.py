@@ -23,6 +23,7 @@ class Vocabulary:
     def __init__(self, conn: Callable[[], sqlite3.Connection], n_records: int):
         self.n_records = n_records
         self._conn, self._cache, self._stems = conn, {}, None   # conn(): the calling thread's connection
+        self._near: dict[tuple[int, int], list[str]] = {}       # the stems close enough in length
 
     def lookup(self, stem: str):
         if stem not in self._cache:
@@ -34,9 +35,17 @@ class Vocabulary:
         budget = edit_budget(len(stem))
         if budget == 0:
             return None
-        if self._stems is None:
-            self._stems = [s for (s,) in self._conn().execute("select stem from terms where length(stem) >= 4")]
-        hits = process.extract(stem, self._stems, scorer=OSA.distance, score_cutoff=budget, limit=2)
+        if self._stems is None:   # by length: a stem more than `budget` letters longer or shorter is too far
+            by_length: dict[int, list[str]] = {}
+            for (s,) in self._conn().execute("select stem from terms where length(stem) >= 4 order by stem"):
+                by_length.setdefault(len(s), []).append(s)
+            self._stems = by_length
+        key = (len(stem), budget)
+        near = self._near.get(key)
+        if near is None:
+            near = self._near[key] = [s for n in range(key[0] - budget, key[0] + budget + 1)
+                                      for s in self._stems.get(n, ())]
+        hits = process.extract(stem, near, scorer=OSA.distance, score_cutoff=budget, limit=2)
         if not hits or (len(hits) > 1 and hits[1][1] == hits[0][1]):
             return None
         return hits[0][0]
