@@ -1,10 +1,11 @@
 """The index as it is now: kept in step with the data files, with one read-only connection per
 thread, and one version of it for everything an answer reads.
 
-A check of the files (one stat each) runs when a data folder changed (a file saved atomically
-is renamed into its folder) and otherwise at most every CHECK_EVERY seconds, so an answer pays
-two stats. When files changed, index.build.ensure_index re-indexes them, in this thread, while
-the other threads keep answering (an update committing waits for the answers under way).
+An answer checks the index only when a data folder changed (a file saved atomically is renamed
+into its folder: two stats) or when a watcher thread, which looks at every file (one stat
+each) every CHECK_EVERY seconds, saw a file change in place. When files changed,
+index.build.ensure_index re-indexes them, in the answering thread, while the other threads
+keep answering (an update committing waits for the answers under way).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -38,6 +40,23 @@ def _transaction(conn: sqlite3.Connection):
         conn.rollback()
 
 
+def _watch(ref: weakref.ref) -> None:
+    """Every CHECK_EVERY seconds, note whether the data files differ from what the index was made
+    from; ends with the LiveIndex (it holds it only weakly)."""
+    while True:
+        live = ref()
+        if live is None:
+            return
+        period = live.check_every or CHECK_EVERY
+        try:
+            if live._disk is not None and file_stats(live.data_dir) != live._disk:
+                live._changed = True
+        except OSError:
+            pass
+        del live
+        time.sleep(period)
+
+
 class LiveIndex:
     def __init__(self, data_dir: Path, db_path: Path, strict: bool = True):
         self.data_dir, self.db_path = data_dir, db_path
@@ -51,7 +70,9 @@ class LiveIndex:
         self._seen_folders = None        # ... and the folders' change times
         self._file_no = 0                # counts the index files opened: a full build is a new one
         self._updating_since: float | None = None   # when the update under way began
-        self.check_every = CHECK_EVERY
+        self.check_every = CHECK_EVERY   # 0: look at every file before every answer (tests)
+        self._changed = False            # the watcher saw the files differ from _disk
+        self._watcher: threading.Thread | None = None
         self.last_error: DataError | None = None
 
     def _db_identity(self):
@@ -67,18 +88,23 @@ class LiveIndex:
             return None
 
     def _fresh(self) -> None:
-        """refresh() when a data folder changed, else at most every check_every seconds (a file
-        written in place changes no folder): what each answer pays is two stats."""
-        if self._state is None or time.monotonic() - self._checked >= self.check_every \
-                or self._folders() != self._seen_folders:
+        """refresh() when a data folder changed or the watcher saw a file change (a file written
+        in place changes no folder): what each answer pays is two stats."""
+        if self._state is None or self._changed or self.check_every == 0 or self._folders() != self._seen_folders:
             self.refresh()
+
+    def _watch(self) -> None:
+        if self._watcher is None and self.check_every:
+            self._watcher = threading.Thread(target=_watch, args=(weakref.ref(self),), daemon=True,
+                                             name=f"watch {self.data_dir}")
+            self._watcher.start()
 
     def refresh(self, reload: bool = False) -> None:
         """Bring the index up to date with the data files now, and load what changed (all of it
         with reload). Cheap when nothing did: one stat per data file."""
         folders, disk = self._folders(), file_stats(self.data_dir)
         if self._state is not None and not reload and disk == self._disk and self._same_db():
-            self._checked, self._seen_folders = time.monotonic(), folders
+            self._checked, self._seen_folders, self._changed = time.monotonic(), folders, False
             return
         # Another thread may be updating the index: wait for it a moment (so a change just saved
         # shows in the next answer), but not through a long full build: the old index answers.
@@ -97,7 +123,8 @@ class LiveIndex:
                     raise
                 log.error("data has errors; still answering from the last good index:\n%s", exc)
             self._load()
-            self._disk, self._checked, self._seen_folders = disk, time.monotonic(), folders
+            self._disk, self._checked, self._seen_folders, self._changed = disk, time.monotonic(), folders, False
+            self._watch()
         finally:
             self._updating_since = None
             self._lock.release()

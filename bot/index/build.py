@@ -269,7 +269,8 @@ def write_terms(conn: sqlite3.Connection, forms: Counter, df: Counter) -> None:
         if s not in best or (-c, w) < (-best[s][0], best[s][1]):
             best[s] = (c, w)
     conn.execute("create table term_forms (word text primary key, stem text, n integer)")
-    conn.executemany("insert into term_forms values (?, ?, ?)", ((w, stems[w], c) for w, c in forms.items()))
+    # sorted: the order sets come in differs between processes (string hashing), and so would the tables'
+    conn.executemany("insert into term_forms values (?, ?, ?)", ((w, stems[w], c) for w, c in sorted(forms.items())))
     conn.execute("create table terms (stem text primary key, df integer, word text)")
-    conn.executemany("insert into terms values (?, ?, ?)", ((s, c, best[s][1]) for s, c in df.items()))
+    conn.executemany("insert into terms values (?, ?, ?)", ((s, c, best[s][1]) for s, c in sorted(df.items())))
     conn.commit()

@@ -13,6 +13,7 @@ import multiprocessing
 import os
 from collections import Counter
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
@@ -100,7 +101,8 @@ def _init_worker(vocab: tuple) -> None:
     gc.disable()  # it only makes acyclic objects (see index.build)
 
 
-def file_rows(path: Path) -> FileRows:
+def file_rows(path: Path, counted: bool = True) -> FileRows:
+    """counted=False: without `words` and `df` (re-indexing counts only the records that changed)."""
     root, acts, types, ents, documents = _vocab
     r = Reader(root)
     f = r.name(path)
@@ -129,6 +131,8 @@ def file_rows(path: Path) -> FileRows:
         texts.append(text_of(rec.title, rec.summary, rec.body, rec.quote, keywords))
     if r.problems:
         return out._replace(problems=_errors(r))
+    if not counted:
+        return out
     forms, df = count_words(texts, {})
     return out._replace(words=forms, df=df)
 
@@ -148,7 +152,7 @@ def _context():
 
 
 @contextmanager
-def each_file(files: list[Path], vocab: tuple) -> Iterator[Iterator[FileRows]]:
+def each_file(files: list[Path], vocab: tuple, counted: bool = True) -> Iterator[Iterator[FileRows]]:
     """FileRows per file, in order; in worker processes when there is much to parse. The
     workers start at once, so they parse while the caller prepares the database."""
     size = sum(p.stat().st_size for p in files)
@@ -157,9 +161,9 @@ def each_file(files: list[Path], vocab: tuple) -> Iterator[Iterator[FileRows]]:
         prev = _vocab
         _init(vocab)
         try:
-            yield map(file_rows, files)
+            yield map(partial(file_rows, counted=counted), files)
         finally:
             _init(prev)
         return
     with _context().Pool(workers, initializer=_init_worker, initargs=(vocab,)) as pool:
-        yield pool.imap(file_rows, files)
+        yield pool.imap(partial(file_rows, counted=counted), files)

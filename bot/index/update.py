@@ -10,6 +10,7 @@ opens read-only): it gets an error, never wrong rows, and the engine reconnects.
 """
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 from collections import Counter
@@ -19,10 +20,11 @@ from pathlib import Path
 from bot.dataset.files import VOCABULARY_FILES, file_hash, file_stats
 from bot.dataset.reader import Reader
 from bot.dataset.yamlio import Problem
-from bot.index.meta import (FTS_COLUMNS, IN_FILE_BITS, RANK_GAP, SCHEMA_VERSION, DataError, meta_of, read_meta,
-                            read_vocab)
+from bot.index.meta import (FTS_COLUMNS, IN_FILE_BITS, RANK_GAP, RECORD_COLUMNS, SCHEMA_VERSION, DataError, meta_of,
+                            read_meta, read_vocab)
 from bot.index.rows import count_words, each_file, text_of
 
+RECORD_WIDTH = len(RECORD_COLUMNS.split())
 MANY = 0.25   # re-index at most this share of the record files; past it a full build is quicker
 
 
@@ -98,10 +100,16 @@ def apply(todo: Plan, root: Path, db_path: Path) -> bool:
         changed = sorted(todo.changed, key=lambda rel: root / rel)
         # hashed before they are read: a file changed meanwhile differs at the next check
         hashes = {rel: file_hash(root / rel) for rel in changed}
-        with each_file([root / rel for rel in changed], _vocab(root, known)) as read:
-            for rel, part in zip(changed, read):
-                parts[rel] = part
-                problems += part.problems
+        paused = gc.isenabled()
+        gc.disable()   # parsing makes many small acyclic objects (see build.build)
+        try:
+            with each_file([root / rel for rel in changed], _vocab(root, known), counted=False) as read:
+                for rel, part in zip(changed, read):
+                    parts[rel] = part
+                    problems += part.problems
+        finally:
+            if paused:
+                gc.enable()
     if problems:
         raise DataError(problems)
     conn = sqlite3.connect(db_path, timeout=30, isolation_level=None)
@@ -173,12 +181,29 @@ def _update(conn: sqlite3.Connection, root: Path, todo: Plan, known: dict, parts
     if dups:
         raise DataError(dups)
     cols = ", ".join(FTS_COLUMNS)
-    gone = [names[rel] for rel in [*todo.changed, *todo.removed] if rel in known]
-    old = [r for (r,) in conn.execute(f"select rowid from records where file in ({', '.join('?' * len(gone))})", gone)]
+    # Only the records whose content changed are replaced; the others of a changed file keep
+    # their rows and get their new line and place (an edit moves the records after it).
+    drop, add, moved = [], [], []
+    for rel in todo.removed:
+        drop += [r for (r,) in conn.execute("select rowid from records where file = ?", (names[rel],))]
+    for rel, part in parts.items():
+        old = {row[1]: row for row in conn.execute(
+            "select r.*, o.ord from records r join record_order o on o.id = r.rowid where r.file = ?", (names[rel],))}
+        for rec in part.records:
+            was = old.pop(rec[1], None)
+            place = (ranks[rel] << IN_FILE_BITS) + rec[0]
+            if was is not None and was[1:-2] == rec[1:-1]:   # the same but for its line (and place)
+                if (was[-2], was[-1]) != (rec[-1], place):
+                    moved.append((rec[-1], place, was[0]))
+                continue
+            if was is not None:
+                drop.append(was[0])
+            add.append((rel, rec, place))
+        drop += [row[0] for row in old.values()]
     stems: dict[str, str] = {}
-    forms, df = count_words((text_of(*r) for r in _each(conn, f"select {cols} from records where rowid in", old)), stems)
+    forms, df = count_words((text_of(*r) for r in _each(conn, f"select {cols} from records where rowid in", drop)), stems)
     conn.execute("create temp table gone (id integer primary key)")
-    conn.executemany("insert into temp.gone values (?)", ((r,) for r in old))
+    conn.executemany("insert into temp.gone values (?)", ((r,) for r in drop))
     # an external-content full-text index forgets a row given the values it was indexed with
     conn.execute(f"insert into records_fts (records_fts, rowid, {cols}) select 'delete', rowid, {cols} from records"
                  " where rowid in temp.gone")
@@ -186,21 +211,23 @@ def _update(conn: sqlite3.Connection, root: Path, todo: Plan, known: dict, parts
                        ("record_actors", "record"), ("record_types", "record"), ("record_entities", "record")):
         conn.execute(f"delete from {table} where {key} in temp.gone")
     conn.execute("drop table temp.gone")
+    conn.executemany("update records set line = ? where rowid = ?", ((line, r) for line, _, r in moved))
+    conn.executemany("update record_order set ord = ? where id = ?", ((place, r) for _, place, r in moved))
     base = conn.execute("select coalesce(max(rowid), 0) from records").fetchone()[0]
-    start = base
-    new_forms, new_df = Counter(), Counter()
+    rowid_of = {(rel, rec[0]): base + 1 + n for n, (rel, rec, _) in enumerate(add)}
+    conn.executemany(f"insert into records values ({', '.join('?' * RECORD_WIDTH)})",
+                     ((rowid_of[(rel, rec[0])], *rec[1:]) for rel, rec, _ in add))
+    conn.executemany("insert into record_order values (?, ?, ?, ?, ?)",
+                     ((rowid_of[(rel, rec[0])], rec[10], rec[7], -1 if rec[10] is None else rec[10], place)
+                      for rel, rec, place in add))
     for rel, part in parts.items():
-        for table, rows in (("records", part.records), ("record_dates", part.dates), ("record_actors", part.actors),
+        for table, rows in (("record_dates", part.dates), ("record_actors", part.actors),
                             ("record_types", part.types), ("record_entities", part.entities)):
-            if rows:   # the first value is the record's index in its file, as in build._write_records
-                conn.executemany(f'insert into "{table}" values (? + {start + 1}, {", ".join("?" * (len(rows[0]) - 1))})',
-                                 rows)
-        conn.execute(f"insert into record_order select rowid, date_sort, stage, coalesce(date_sort, -1),"
-                     f" ({ranks[rel]} << {IN_FILE_BITS}) + rowid - {start + 1} from records where rowid > ?", (start,))
-        new_forms.update(part.words)
-        new_df.update(part.df)
-        start += len(part.records)
+            new = [(rowid_of[(rel, k)], *rest) for k, *rest in rows if (rel, k) in rowid_of]
+            if new:
+                conn.executemany(f"insert into {table} values ({', '.join('?' * len(new[0]))})", new)
     conn.execute(f"insert into records_fts (rowid, {cols}) select rowid, {cols} from records where rowid > ?", (base,))
+    new_forms, new_df = count_words((text_of(*rec[2:7]) for _, rec, _ in add), stems)
     _terms(conn, forms, df, new_forms, new_df)
     conn.executemany("insert or replace into files (path, name, rank) values (?, ?, ?)",
                      ((rel, names[rel], ranks[rel]) for rel in todo.changed))
