@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+import time
 
 import pytest
 
@@ -142,6 +143,10 @@ def test_readers_never_see_half_a_change(data_copy, tmp_path):
         for n in range(6):
             atomic_write(path, edited if n % 2 == 0 else original)
             eng.refresh()
+            for _ in range(500):   # until a reader has answered from this version (at most 5 s)
+                if versions[n % 2] in seen or errors:
+                    break
+                time.sleep(0.01)
     finally:
         stop.set()
         for t in threads:
