@@ -4,9 +4,14 @@
 
 The real files are kept as they are; the new records recombine real titles, summaries,
 bodies and quotes with invented actors (countries with their parliament, chamber,
-committee and ministry; companies; organisations) substituted for the real ones. Dates
-spread over 1990-2024 in every precision the schema has. Deterministic for a given N
-and seed. Generated folders go under benchmarks/out/ or /tmp, never into data/.
+committee and ministry; companies; organisations) substituted for the real ones, and link
+invented entities (laws, events, programmes, topics) whose number grows with N. Their text
+also grows a vocabulary as real text does: words are drawn from a Pitman-Yor process over
+invented words (distinct words grow like tokens^DISCOUNT, Heaps' law), each in several
+forms (plural, past, -ing: one stem; -ation, -ist, -ity: stems of their own), clustered in
+topics that records share. Dates spread over 1990-2024 in every precision the schema has.
+Deterministic for a given N and seed. Generated folders go under benchmarks/out/ or /tmp,
+never into data/.
 """
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.dataset.schema import load_dataset  # noqa: E402
-from bot.text import phrase_key  # noqa: E402
+from bot.text import QUESTION_WORDS, STOPWORDS, phrase_key, stem, words  # noqa: E402
 
 REAL = ROOT / "data"
 PER_FILE = 1000
@@ -36,6 +41,15 @@ NGO_FORM = ("{} Rights Watch", "{} Foundation", "Friends of {}", "{} Justice Net
 PRECISIONS = (("day", .48), ("month", .15), ("year", .10), ("approximate", .08), ("range", .08),
               ("open", .03), ("several", .03), ("no-year", .02))
 SEASONS = ("early", "mid", "late", "spring", "summer", "autumn", "fall", "winter")
+# Invented words: syllables unlike the actors' (so no word of the text is an actor's name)
+WORD_SYLLABLES = ("bra cle dri fu gle hy kro lu mne pha qui rhe sko thu vry wha xe yo "
+                  "zy ap eg ix ob un").split()
+FORMS = (("", .40), ("s", .20), ("ed", .12), ("ing", .10), ("ation", .08), ("ist", .05), ("ity", .05))
+DISCOUNT, STRENGTH = 0.6, 20.0   # Pitman-Yor: distinct words ~ tokens^0.6, like English text
+TOPIC_TOKENS = 14                # invented words per generated record (real ones have ~56 words)
+ENTITY_FORM = (("legislation", "{} Act"), ("legislation", "{} Protection Bill"), ("event", "{} Summit"),
+               ("event", "{} Hearings"), ("programme", "{} Initiative"), ("topic", "{} Question"),
+               ("document", "{} Report"))
 
 
 class Names:
@@ -53,6 +67,78 @@ class Names:
             return False
         self.taken.update(keys)
         return True
+
+
+class Words:
+    """Words drawn from a Pitman-Yor process: a word used c times comes back with weight
+    c - DISCOUNT, a new one with weight STRENGTH + DISCOUNT * (distinct words so far). Draws are
+    Zipf-distributed and the vocabulary never stops growing, as in real text."""
+
+    def __init__(self, rng: random.Random, reserved: set[str]):
+        self.rng, self.reserved = rng, reserved
+        self.drawn: list[str] = []      # every draw: a uniform pick from it is weighted by count
+        self.counts: dict[str, int] = {}
+
+    def _new(self) -> str:
+        while True:
+            w = "".join(self.rng.choice(WORD_SYLLABLES) for _ in range(self.rng.choice((2, 2, 3, 3, 4))))
+            if w not in self.counts and w not in self.reserved and len(w) >= 4:
+                return w
+
+    def draw(self) -> str:
+        rng, n = self.rng, len(self.drawn)
+        if rng.random() * (STRENGTH + n) < STRENGTH + DISCOUNT * len(self.counts):
+            w = self._new()
+        else:
+            while True:   # proportional to count, then accepted with (count - discount) / count
+                w = self.drawn[int(rng.random() * n)]
+                c = self.counts[w]
+                if rng.random() * c >= DISCOUNT:
+                    break
+        self.drawn.append(w)
+        self.counts[w] = self.counts.get(w, 0) + 1
+        return w
+
+    def form(self, w: str) -> str:
+        x = self.rng.random()
+        for suffix, share in FORMS:
+            if x < share:
+                return w + suffix
+            x -= share
+        return w
+
+
+class Topics:
+    """Records come in topics (a Pitman-Yor process too): a topic has its own few words, and a
+    record of it draws half its invented words from them, half from the whole vocabulary."""
+
+    def __init__(self, rng: random.Random, vocab: Words):
+        self.rng, self.vocab = rng, vocab
+        self.topics: list[list[str]] = []
+        self.drawn: list[int] = []
+
+    def tokens(self, k: int) -> list[str]:
+        rng, n = self.rng, len(self.drawn)
+        if rng.random() * (5 + n) < 5 + 0.5 * len(self.topics):
+            self.topics.append([self.vocab.draw() for _ in range(rng.randint(3, 8))])
+            t = len(self.topics) - 1
+        else:
+            t = self.drawn[int(rng.random() * n)]
+        self.drawn.append(t)
+        own = self.topics[t]
+        return [self.vocab.form(own[int(rng.random() * len(own))] if rng.random() < .5 else self.vocab.draw())
+                for _ in range(k)]
+
+
+def _entities(n: int, rng: random.Random, taken: set) -> list[dict]:
+    names, out = Names(rng, taken), []
+    while len(out) < max(3, n // 300):
+        kind, form = rng.choice(ENTITY_FORM)
+        base = names.word(rng.choice((2, 3)))
+        name = form.format(base)
+        if names.claim(name):
+            out.append({"id": f"syn-ent-{len(out) + 1:05d}", "name": name, "kind": kind})
+    return out
 
 
 def _actors(n: int, rng: random.Random, taken: set) -> dict[str, list[dict]]:
@@ -190,6 +276,10 @@ def _substitute(template, real_actors, cluster, pools, rng):
     return links, lambda s: rx.sub(lambda m: pairs[m.group(0)], s)
 
 
+def _sentence(tokens: list[str]) -> str:
+    return " ".join(tokens).capitalize() + "."
+
+
 def generate(n: int, out: Path | str, seed: int = 7) -> dict:
     """Write a dataset of n records (the real ones included) to out; return what it holds."""
     out, rng = Path(out), random.Random(seed)
@@ -198,11 +288,17 @@ def generate(n: int, out: Path | str, seed: int = 7) -> dict:
     taken |= {phrase_key(x) for e in ds.entities.values() for x in (e.name, *e.aliases)}
     taken |= {phrase_key(x) for t in ds.types.values() for x in (t.label, *t.synonyms)}
     pools = _actors(n, rng, taken)
+    new_entities = _entities(n, rng, taken)
+    real_words = {w for r in ds.records for w in words(" ".join((r.title, r.summary, r.body, r.quote)))}
+    vocab = Words(rng, real_words | STOPWORDS | QUESTION_WORDS | {w for k in taken for w in k})
+    topics = Topics(rng, vocab)
     if out.exists():
         shutil.rmtree(out)
     (out / "records").mkdir(parents=True)
-    for name in ("entities.yaml", "types.yaml"):
-        shutil.copy(REAL / name, out / name)
+    shutil.copy(REAL / "types.yaml", out / "types.yaml")
+    with open(out / "entities.yaml", "w", encoding="utf-8") as fh:
+        fh.write((REAL / "entities.yaml").read_text(encoding="utf-8").rstrip() + "\n\n# ---- invented for the benchmark\n")
+        fh.write("".join(f"- id: {e['id']}\n  name: {_q(e['name'])}\n  kind: {e['kind']}\n\n" for e in new_entities))
     for p in (REAL / "records").glob("*.yaml"):
         shutil.copy(p, out / "records" / f"real-{p.name}")
     invented = [a for c in pools["country"] for k, a in c.items() if k != "demonym"]
@@ -227,11 +323,19 @@ def generate(n: int, out: Path | str, seed: int = 7) -> dict:
             links, sub = _substitute(t, ds.actors, rng.choice(pools["country"]), pools, rng)
             types = t.types if rng.random() < 0.8 else rng.sample(type_ids, rng.choice((1, 1, 2)))
             num = n - todo + j
+            # new words where real text has them: a few in the summary, the rest in the body
+            extra = topics.tokens(TOPIC_TOKENS)
+            entities, body = list(t.entities), sub(t.body)
+            if rng.random() < 0.3:   # about one of the invented entities, named in the text
+                e = new_entities[min(int(rng.paretovariate(1.2)) - 1, len(new_entities) - 1)]
+                entities.append(e["id"])
+                body = f"{body} It concerned the {e['name']}.".strip()
             chunks.append(_record_yaml({
                 "id": f"g{num:06d}-{t.id[:40].rstrip('-')}", "title": _fit(sub(t.title), 120),
-                "summary": _fit(sub(t.summary), 1000), "date": _date(rng), "actors": links,
-                "body": sub(t.body), "types": types, "stage": t.stage, "votes": t.votes, "figures": t.figures,
-                "entities": t.entities, "quote": t.quote, "source": (heading, j // 2 + 1)}))
+                "summary": _fit(f"{_sentence(extra[:4])} {sub(t.summary)}", 1000), "date": _date(rng),
+                "actors": links, "body": f"{body} {_sentence(extra[4:])}".strip(), "types": types,
+                "stage": t.stage, "votes": t.votes, "figures": t.figures,
+                "entities": entities, "quote": t.quote, "source": (heading, j // 2 + 1)}))
         (out / "records" / f"gen-{k:04d}.yaml").write_text("\n".join(chunks), encoding="utf-8")
         todo -= size
 
@@ -239,9 +343,14 @@ def generate(n: int, out: Path | str, seed: int = 7) -> dict:
     src += f"  - id: {DOC_ID}\n    title: {DOC_TITLE}\n    publisher: benchmark generator\n    url: \"\"\n    sections:\n"
     src += "".join(f"      - key: {key}\n        heading: {_q(h)}\n        items: {i}\n" for key, h, i in sections)
     (out / "sources.yaml").write_text(src, encoding="utf-8")
-    return {"records": max(n, len(templates)), "actors": len(ds.actors) + len(invented), "files": k + 20,
+    by_count = sorted(vocab.counts, key=vocab.counts.get, reverse=True)
+    return {"records": max(n, len(templates)), "actors": len(ds.actors) + len(invented),
+            "entities": len(ds.entities) + len(new_entities), "files": k + len(list((REAL / "records").glob("*.yaml"))),
+            "invented_words": len(vocab.counts), "topics": len(topics.topics),
+            "invented_stems": len({stem(f"{w}{s}") for w in vocab.counts for s, _ in FORMS}),
             "countries": [c["country"]["name"] for c in pools["country"]],
-            "companies": [c["name"] for c in pools["company"]]}
+            "companies": [c["name"] for c in pools["company"]],
+            "common_words": by_count[:5], "mid_words": by_count[len(by_count) // 50:len(by_count) // 50 + 5]}
 
 
 if __name__ == "__main__":

@@ -67,3 +67,15 @@ def forget_cli_logging() -> None:
     for h in [h for h in root.handlers if getattr(h, "bot_cli", False)]:
         root.removeHandler(h)
         h.close()
+
+
+def content_hash(root) -> str:
+    """One fingerprint of every file of a data folder, to show a command left it untouched."""
+    import hashlib
+
+    from bot.dataset.files import data_files
+
+    h = hashlib.sha256()
+    for p in data_files(Path(root)):
+        h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()

@@ -12,10 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import DATA, FROZEN_DATA, ROOT, forget_cli_logging
+from helpers import DATA, FROZEN_DATA, ROOT, content_hash, forget_cli_logging
 
 from bot.cli.main import _parser, main
-from bot.dataset.files import content_hash
 
 MARK = "SCRATCHMARK"   # in the scratch copy only: output that shows it was read from there
 

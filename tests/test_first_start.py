@@ -10,10 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import DATA, FROZEN_DATA, ROOT, forget_cli_logging
+from helpers import DATA, FROZEN_DATA, ROOT, content_hash, forget_cli_logging
 
 from bot.cli.main import main
-from bot.dataset.files import content_hash
 
 pytestmark = pytest.mark.asyncio
 

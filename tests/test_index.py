@@ -69,6 +69,7 @@ def test_ensure_builds_once_then_only_when_changed(data_copy, tmp_path):
 
 def test_engine_rebuilds_before_answering_after_an_edit(data_copy, tmp_path):
     eng = Engine(data_copy, tmp_path / "i.db")
+    eng.check_every = 0   # look at the files before every answer, not every 250 ms
     assert "266" in eng.answer("Canadian House of Commons genocide").text
     p = data_copy / "records/canada.yaml"
     p.write_text(p.read_text(encoding="utf-8").replace("votes 266-0", "votes unanimously"), encoding="utf-8")
@@ -95,6 +96,7 @@ def test_bad_data_leaves_the_existing_index_untouched(data_copy, tmp_path):
 
 def test_lenient_engine_keeps_serving_the_last_good_index(data_copy, tmp_path):
     eng = Engine(data_copy, tmp_path / "i.db", strict=False)
+    eng.check_every = 0
     assert eng.answer("Lithuania").records
     (data_copy / "records/lithuania.yaml").write_text("not: [valid\n", encoding="utf-8")
     assert eng.answer("Lithuania").records

@@ -18,9 +18,7 @@ import shutil
 import signal
 import sys
 
-from helpers import DATA, ROOT
-
-from bot.dataset.files import content_hash
+from helpers import DATA, ROOT, content_hash
 
 BLOCK = re.compile(r"^```(?:sh|text)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 

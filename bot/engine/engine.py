@@ -1,25 +1,24 @@
 """The answer engine: the one entry point the CLI, the tests and the Discord commands share.
 
-It keeps the index fresh (rebuilding when the data files changed), understands the
+It keeps the index fresh (re-indexing the data files that changed), understands the
 question, runs the SQL and composes a cited Answer. Safe to call from several threads:
-each thread gets its own read-only SQLite connection.
+each thread gets its own read-only SQLite connection, and each answer reads one version of
+the index (a read transaction), so a change committed meanwhile shows in the next answer.
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import sqlite3
-import threading
 from pathlib import Path
 
-from bot.dataset.files import stat_signature
 from bot.dates import Period, year_span
 from bot.engine import answering, compose
 from bot.engine.filters import Clause, clauses, fts_query, text_clause
 from bot.engine.interpretation import Interpretation
+from bot.engine.live import LiveIndex
 from bot.engine.snapshot import IndexState
-from bot.index.build import DataError, ensure_index, read_meta
+from bot.index.build import DataError
 from bot.text import stem
 
 log = logging.getLogger(__name__)
@@ -40,50 +39,34 @@ class Engine:
     def __init__(self, data_dir: Path | str, db_path: Path | str, max_records: int = 50, strict: bool = True):
         self.data_dir, self.db_path = Path(data_dir), Path(db_path)
         self.max_records = max_records
-        self.strict = strict  # False: keep serving the last good index when the data has errors
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._state: IndexState | None = None
-        self._db_id = None
-        self.last_error: DataError | None = None
+        self.live = LiveIndex(self.data_dir, self.db_path, strict)
 
-    # ---- freshness -------------------------------------------------------------------
-    def _db_identity(self):
-        st = os.stat(self.db_path)
-        return st.st_ino, st.st_mtime_ns, st.st_size
-
-    def refresh(self) -> None:
-        """Rebuild if the data changed; reload if another process rebuilt the index."""
-        state = self._state
-        if state and state.meta.get("stat_signature") == stat_signature(self.data_dir) \
-                and self._db_id == self._db_identity():
-            return
-        with self._lock:
-            try:
-                ensure_index(self.data_dir, self.db_path)
-                self.last_error = None
-            except DataError as exc:
-                self.last_error = exc
-                if self.strict or not self.db_path.exists():
-                    raise
-                log.error("data has errors; still answering from the last good index:\n%s", exc)
-            ident = self._db_identity()
-            if ident != self._db_id or self._state is None:
-                self._local = threading.local()
-                self._state = IndexState(self.conn(), read_meta(self.db_path))
-                self._db_id = ident
+    # ---- the index -------------------------------------------------------------------
+    def refresh(self, reload: bool = False) -> None:
+        """Bring the index up to date with the data files now (see LiveIndex.refresh)."""
+        self.live.refresh(reload)
 
     def conn(self) -> sqlite3.Connection:
-        c = getattr(self._local, "conn", None)
-        if c is None:
-            c = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, check_same_thread=False)
-            self._local.conn = c
-        return c
+        return self.live.conn()
+
+    def reading(self, fn, *args, **kwargs):
+        return self.live.reading(fn, *args, **kwargs)
 
     @property
     def state(self) -> IndexState:
-        self.refresh()
-        return self._state
+        return self.live.state
+
+    @property
+    def last_error(self) -> DataError | None:
+        return self.live.last_error
+
+    @property
+    def check_every(self) -> float:
+        return self.live.check_every
+
+    @check_every.setter
+    def check_every(self, seconds: float) -> None:
+        self.live.check_every = seconds
 
     def reload_status(self) -> tuple[dict | None, list | None, bool]:
         """After a change on disk: (counts, None, False) when the data loaded; (None, problems,
@@ -94,7 +77,7 @@ class Engine:
             return None, exc.problems, False
         if self.last_error is not None:
             return None, self.last_error.problems, True
-        st = self._state
+        st = self.state
         return {"records": st.n_records, "actors": len(st.actors), "types": len(st.types)}, None, False
 
     # ---- answering -------------------------------------------------------------------
@@ -102,9 +85,12 @@ class Engine:
         return self.state.interpreter(question)
 
     def answer(self, question: str) -> compose.Answer:
+        return self.reading(self._answer_question, question)
+
+    def _answer_question(self, question: str) -> compose.Answer:
         interp = self.interpret(question)
         if not interp.question.strip():
-            return compose.help_answer(interp.question, interp, self._state)
+            return compose.help_answer(interp.question, interp, self.state)
         return self._answer(interp)
 
     def _answer(self, interp: Interpretation, limit: int | None = None) -> compose.Answer:
@@ -116,6 +102,9 @@ class Engine:
         """The answer for explicit filters (slash-command options) instead of a question.
         Ids must exist; years are whole years; text is searched like the words of a question.
         With no filter at all it lists every record (intent "all")."""
+        return self.reading(self._select, actors, types, entities, start, end, text, acting_only, intent, label, limit)
+
+    def _select(self, actors, types, entities, start, end, text, acting_only, intent, label, limit) -> compose.Answer:
         st = self.state
         interp = st.interpreter(text) if text else Interpretation(question=label)
         interp.question = label or interp.question
@@ -170,11 +159,14 @@ class Engine:
                 kept, best = ([t] if n > best else kept + [t]), n
         return text_clause(kept or terms, any_of=len(kept) > 1)
 
-    def _where(self, cl: list[Clause]) -> tuple[str, dict]:
+    def _where(self, cl: list[Clause], walk: bool = False) -> tuple[str, dict]:
+        """The clauses as one condition. walk: for reading record_order in date order, where a
+        set of ids must be a test per row (+r.rowid), not the way in."""
         params = _params(cl)
         sets, rest = _rowid_sets(cl)
-        if len(sets) > 1:  # one intersected set: SQLite would otherwise probe records once per id of the first
-            rest = [f"r.rowid in ({' intersect '.join(sets)})"] + rest
+        if len(sets) > 1 or (sets and walk):
+            # one intersected set: SQLite would otherwise probe records once per id of the first
+            rest = [f"{'+' if walk else ''}r.rowid in ({' intersect '.join(sets)})"] + rest
         else:
             rest = [c.sql for c in cl]
         return " and ".join(rest) or "1", params
@@ -188,7 +180,22 @@ class Engine:
         return self.conn().execute(f"select count(*) from record_order r where {where}", params).fetchone()[0]
 
     def _run(self, cl: list[Clause], interp: Interpretation, rank_words: list[str], limit: int):
-        where, params = self._where(cl)
+        conn = self.conn()
+        sets, rest = _rowid_sets(cl)
+        params = _params(cl)
+        cond = " and ".join(rest) or "1"
+        if sets:
+            # the matching ids, made once (within this answer's transaction, which drops them):
+            # both the total and the pick read them
+            conn.execute("delete from temp.hits")
+            conn.execute(f"insert or ignore into temp.hits {' intersect '.join(sets)}", params)
+            total = conn.execute(f"select count(*) from temp.hits r where {cond}" if not rest else
+                                 f"select count(*) from temp.hits h cross join record_order r on r.id = h.id"
+                                 f" where {cond}", params).fetchone()[0]
+        else:
+            total = conn.execute(f"select count(*) from record_order r where {cond}", params).fetchone()[0]
+        if not total:
+            return [], 0
         subjects = [a["id"] for a in interp.actors if not a.get("object")]
         order = []
         if subjects:  # what the asked actor did itself comes before what was done about it
@@ -205,29 +212,36 @@ class Engine:
             rank_join = ("left join (select rowid, bm25(records_fts, 5.0, 2.0, 1.0, 1.0, 1.0) as score from records_fts"
                          " where records_fts match :rq) f on f.rowid = r.rowid")
             order.append("coalesce(f.score, 0) asc")
-        if ordered:   # by date; words only break ties ("the first coordinated sanctions" says "first")
-            order = [f"r.date_sort is null, r.date_sort {'desc' if interp.intent == 'latest' else 'asc'}"] + order[-1:]
+        # latest first, then as in the files (ord): the same order whichever way the index was made;
+        # for earliest/latest words break ties first ("the first coordinated sanctions" says "first")
+        ties = order[-1:] if ordered and rank_join else []
+        if interp.intent == "earliest":
+            order = ["r.date_sort is null, r.date_sort", *ties, "r.ord"]
         else:
-            order.append("r.date_sort is null, r.date_sort desc")
+            order = (order if not ordered else ties) + ["r.dkey desc, r.ord"]
+        # Ordered by date alone, many matches are found soonest by reading the dates in order and
+        # testing each record (about limit * records / total of them), few by sorting them all.
+        if len(order) == 1 and interp.intent != "earliest" and total * total > limit * self.state.n_records:
+            source = "record_order r indexed by idx_record_order_latest"
+            cond += " and +r.rowid in temp.hits" if sets else ""
+        else:
+            source = "temp.hits h cross join record_order r on r.id = h.id" if sets else "record_order r"
         # pick and order the ids on the thin table, then read only the records shown
-        sql = (f"select r.rowid, count(*) over () from record_order r {rank_join} where {where}"
-               f" order by {', '.join(order)} limit {int(limit)}")  # the total comes from the same pass
-        conn = self.conn()
-        picked = conn.execute(sql, params).fetchall()
-        ids = [i for i, _ in picked]
+        sql = f"select r.rowid from {source} {rank_join} where {cond} order by {', '.join(order)} limit {int(limit)}"
+        ids = [i for (i,) in conn.execute(sql, params)]
         cur = conn.execute(f"select rowid as _n, * from records where rowid in ({', '.join('?' * len(ids))})", ids)
         cols = [c[0] for c in cur.description]
         rows = {row[0]: dict(zip(cols, row)) for row in cur}
-        records = [self._state.view(rows[i]) for i in ids]
-        total = picked[0][1] if picked else 0
+        records = [self.state.view(rows[i]) for i in ids]
         return records, total
 
     def _rare_enough(self, word: str) -> bool:
         """Whether a word is worth ranking by. Scoring costs one bm25 per record holding the word,
         and a word in thousands of records hardly changes the order: on a large dataset only
         words in at most 2% of the records rank (on a small one, all of them)."""
-        found = self._state.vocab.lookup(stem(word))
-        return found is None or found[0] <= max(RANK_MIN_DF, RANK_SHARE * self._state.n_records)
+        st = self.state
+        found = st.vocab.lookup(stem(word))
+        return found is None or found[0] <= max(RANK_MIN_DF, RANK_SHARE * st.n_records)
 
     def count(self, cl: list[Clause]) -> int:
         """How many records these clauses select."""

@@ -7,6 +7,7 @@ import functools
 import json
 import sqlite3
 from collections import Counter
+from typing import Callable
 
 from bot.dataset.model import ACTING_ROLES
 from bot.dates import OPEN_END
@@ -21,13 +22,13 @@ def _iso(ordinal: int | None) -> str | None:
 
 
 class Vocabulary:
-    def __init__(self, conn: sqlite3.Connection, n_records: int):
+    def __init__(self, conn: Callable[[], sqlite3.Connection], n_records: int):
         self.n_records = n_records
-        self._conn, self._cache = conn, {}
+        self._conn, self._cache = conn, {}   # conn(): the calling thread's connection
 
     def lookup(self, stem: str):
         if stem not in self._cache:
-            row = self._conn.execute("select df, word from terms where stem = ?", (stem,)).fetchone()
+            row = self._conn().execute("select df, word from terms where stem = ?", (stem,)).fetchone()
             self._cache[stem] = tuple(row) if row else None
         return self._cache[stem]
 
@@ -36,21 +37,50 @@ class Vocabulary:
         key = (first, second)
         if key not in self._cache:
             q = '"' + first.replace('"', '') + '" + "' + second.replace('"', '') + '"'
-            self._cache[key] = self._conn.execute("select 1 from records_fts where records_fts match ? limit 1",
+            self._cache[key] = self._conn().execute("select 1 from records_fts where records_fts match ? limit 1",
                                                   (q,)).fetchone() is not None
         return self._cache[key]
 
     def stems(self) -> list[str]:
         """Every stem of four letters or more the records use, for correcting typos."""
-        return [s for (s,) in self._conn.execute("select stem from terms where length(stem) >= 4")]
+        return [s for (s,) in self._conn().execute("select stem from terms where length(stem) >= 4")]
 
 
 class IndexState:
     """What one build of the index holds, loaded once per build."""
 
-    def __init__(self, conn: sqlite3.Connection, meta: dict):
+    def __init__(self, conn: sqlite3.Connection, meta: dict, conn_for: Callable[[], sqlite3.Connection] | None = None,
+                 same_file: "IndexState | None" = None):
+        """Loaded from conn; conn_for gives each thread its own connection for what is read later.
+        same_file: the state of an earlier version of the same index file, whose vocabularies
+        (actors, types, entities, names, sources) are the same: only what records make is read."""
         self.meta = meta
+        self.file_no = 0   # which index file this was loaded from (Engine counts them)
+        if same_file is None:
+            self._vocabularies(conn)
+        else:
+            for k in ("actors", "actor_names", "types", "entities", "groups", "canonical", "lexicon", "documents",
+                      "sections", "section_by_key", "parents", "covers", "publisher", "_examples"):
+                setattr(self, k, getattr(same_file, k))
         self.n_records = conn.execute("select count(*) from records").fetchone()[0]
+        self.vocab = Vocabulary(conn_for or (lambda: conn), self.n_records)
+        # actors acting in some record, and every body they are part of
+        acting = set()
+        for (a,) in conn.execute("select id from actors a where exists (select 1 from record_actors ra"
+                                 " where ra.actor = a.id and ra.role in ('acted', 'joined'))"):
+            while a and a not in acting:
+                acting.add(a)
+                a = self.parents.get(a)
+        years = conn.execute('select min(start), max("end") from record_dates where start > 1 and "end" < ?',
+                             (OPEN_END,)).fetchone()
+        self.years = tuple(dt.date.fromordinal(y).year if y else None for y in years)
+        speller = Speller(lambda: [*QUESTION_STEMS, *self.lexicon.words, *self.vocab.stems()])
+        self.interpreter = Interpreter(self.lexicon, self.vocab, self.canonical, acting, self.groups, self.years,
+                                       speller, self.parents)
+        self._acting = acting
+        self._conn = conn_for or (lambda: conn)   # for hint_examples, worked out on first use
+
+    def _vocabularies(self, conn: sqlite3.Connection) -> None:
         self.actors = {r[0]: {"id": r[0], "name": r[1], "kind": r[2], "parent": r[3], "flag": r[4], "country": r[5]}
                        for r in conn.execute("select id, name, kind, parent, flag, country from actors")}
         for a in self.actors.values():
@@ -59,6 +89,7 @@ class IndexState:
                 top = self.actors[top["parent"]]
             a["top"], a["top_name"] = top["id"], top["name"]
             a["country_name"] = self.actors[a["country"]]["name"] if a["country"] else None
+        self.parents = {k: a["parent"] for k, a in self.actors.items()}
         self.actor_names = {k: [a["name"]] for k, a in self.actors.items()}
         for aid, aliases in conn.execute("select id, aliases from actors"):
             self.actor_names[aid] += json.loads(aliases)
@@ -68,21 +99,11 @@ class IndexState:
                        for gid, name, of in conn.execute("select id, name, of_actor from groups")}
         for actor, grp in conn.execute("select actor, grp from actor_groups order by actor"):
             self.groups[grp]["members"].append(actor)
-        canonical = {("actor", k): v["name"] for k, v in self.actors.items()}
-        canonical.update({("type", k): v for k, v in self.types.items()})
-        canonical.update({("entity", k): v for k, v in self.entities.items()})
-        canonical.update({("group", k): g["name"] for k, g in self.groups.items()})
+        self.canonical = {("actor", k): v["name"] for k, v in self.actors.items()}
+        self.canonical.update({("type", k): v for k, v in self.types.items()})
+        self.canonical.update({("entity", k): v for k, v in self.entities.items()})
+        self.canonical.update({("group", k): g["name"] for k, g in self.groups.items()})
         self.lexicon = Lexicon.from_db(conn)
-        self.vocab = Vocabulary(conn, self.n_records)
-        acting = {a for (a,) in conn.execute(
-            "select distinct c.ancestor from record_actors ra join actor_closure c on c.descendant = ra.actor"
-            " where ra.role in ('acted', 'joined')")}
-        years = conn.execute('select min(start), max("end") from record_dates where start > 1 and "end" < ?',
-                             (OPEN_END,)).fetchone()
-        self.years = tuple(dt.date.fromordinal(y).year if y else None for y in years)
-        speller = Speller(lambda: [*QUESTION_STEMS, *self.lexicon.words, *self.vocab.stems()])
-        self.interpreter = Interpreter(self.lexicon, self.vocab, canonical, acting, self.groups, self.years, speller,
-                                       {k: a["parent"] for k, a in self.actors.items()})
         self.documents = {r[0]: {"id": r[0], "title": r[1], "publisher": r[2], "url": r[3]}
                           for r in conn.execute("select id, title, publisher, url from documents")}
         self.sections = [{"document": r[0], "key": r[1], "heading": r[2], "items": r[3]} for r in conn.execute(
@@ -94,8 +115,6 @@ class IndexState:
         self.covers = about.get("covers") or (f"the records drawn from “{titles[0]}”" if titles else "the records")
         self.publisher = "; ".join(dict.fromkeys(d["publisher"] for d in self.documents.values() if d["publisher"]))
         self._examples = json.loads(about.get("examples") or "[]")
-        self._acting = acting
-        self._conn = conn  # for hint_examples, worked out on first use (it reads every actor link)
 
     @property
     def examples(self) -> list[str]:
@@ -110,7 +129,7 @@ class IndexState:
 
     @functools.cached_property
     def _hints(self) -> dict:
-        conn, acts = self._conn, self.actors
+        conn, acts = self._conn(), self.actors
         acted, named = Counter(), Counter()
         for aid, role, n in conn.execute("select actor, role, count(*) from record_actors group by actor, role"):
             (acted if role in ACTING_ROLES else named)[acts[aid]["top"] if role in ACTING_ROLES else aid] += n

@@ -16,17 +16,21 @@ from bot.engine.lexicon import edit_budget
 class Speller:
     def __init__(self, words):
         self._source = words      # stems, or a function giving them, read on the first correction
-        self._words: list[str] | None = None
+        self._by_length: dict[int, list[str]] | None = None
 
     def candidates(self, stem: str) -> list[str]:
         """The known stems closest to `stem` within its budget: one, several tied, or none."""
         budget = edit_budget(len(stem))
         if budget == 0 or not stem.isalpha():
             return []
-        if self._words is None:
+        if self._by_length is None:
             source = self._source() if callable(self._source) else self._source
-            self._words = sorted({w for w in source if len(w) >= 4 and w.isalpha()})
-        hits = process.extract(stem, self._words, scorer=OSA.distance, score_cutoff=budget, limit=5)
+            self._by_length = {}
+            for w in sorted({w for w in source if len(w) >= 4 and w.isalpha()}):
+                self._by_length.setdefault(len(w), []).append(w)
+        # a word more letters longer or shorter than the budget is too far: compare only the others
+        near = [w for n in range(len(stem) - budget, len(stem) + budget + 1) for w in self._by_length.get(n, ())]
+        hits = process.extract(stem, near, scorer=OSA.distance, score_cutoff=budget, limit=5)
         best = min((d for _, d, _ in hits), default=None)
         return [w for w, d, _ in hits if d == best]
 

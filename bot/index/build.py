@@ -1,8 +1,9 @@
-"""Build the SQLite index from a checked dataset, atomically, and tell when it is stale.
+"""Build the SQLite index from a checked dataset, atomically, and keep it fresh.
 
-The database is derived data: it is written to a temporary file next to its final place
-and renamed over it, so readers see the old index or the new one, never half of one,
-and a dataset with errors leaves the existing index untouched.
+The database is derived data. A full build is written to a temporary file next to its final
+place and renamed over it, so readers see the old index or the new one, never half of one,
+and a dataset with errors leaves the existing index untouched. When only record files
+changed, index/update.py re-indexes just those, in one transaction on the live file.
 """
 from __future__ import annotations
 
@@ -10,77 +11,57 @@ import gc
 import json
 import os
 import sqlite3
-import time
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from bot.dataset.files import content_hash, record_files, stat_signature
+from bot.dataset.files import file_hash, file_stats, record_files
 from bot.dataset.model import heading_key
 from bot.dataset.reader import Reader
-from bot.dataset.schema import errors_only, load_dataset
-from bot.dataset.vocabularies import read_about, read_vocabularies
-from bot.dataset.yamlio import Problem
 from bot.files import locked
+from bot.index.meta import (
+    FTS_COLUMNS,
+    FTS_TOKENIZER,
+    IN_FILE_BITS,
+    RANK_GAP,
+    RECORD_COLUMNS,
+    SCHEMA_VERSION,
+    DataError,
+    data_error,
+    meta_of,
+    read_meta,
+    read_vocab_all,
+)
 from bot.index.rows import FileRows, each_file
+from bot.index.update import NeedsFullBuild, apply, plan
 from bot.text import phrase_key, stem
 
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = "11"
-RECORD_COLUMNS = ("rowid:int id title summary body quote keywords stage date_kind date_text date_sort:int date_parts "
-                  "votes figures sources types entities actors file line:int")
-FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
-FTS_COLUMNS = ("title", "summary", "body", "quote", "keywords")
+__all__ = ["DataError", "SCHEMA_VERSION", "build", "ensure_index", "is_fresh", "read_meta"]
 FTS_BATCH = 10_000   # records per statement that fills the full-text index (see _write_records)
 
 
-class DataError(Exception):
-    """The data folder has errors; the index was not (re)built."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        shown = "\n".join(str(p) for p in problems[:20])
-        more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
-        super().__init__(f"{len(problems)} problem(s) in the data:\n{shown}{more}")
-
-
-def read_meta(db_path: Path) -> dict[str, str]:
-    if not db_path.exists():
-        return {}
-    try:
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
-            return dict(conn.execute("select key, value from meta"))
-    except sqlite3.Error:
-        return {}
-
-
-def is_fresh(data_dir: Path, db_path: Path, meta: dict | None = None) -> bool:
-    meta = read_meta(db_path) if meta is None else meta
-    if meta.get("schema_version") != SCHEMA_VERSION or meta.get("data_dir") != str(data_dir.resolve()):
-        return False
-    signature = stat_signature(data_dir)
-    if meta.get("stat_signature") == signature:
-        return True
-    if meta.get("content_hash") != content_hash(data_dir):
-        return False
-    # touched but unchanged (a checkout, a copy): remember the new times so the next check is cheap
-    try:
-        with sqlite3.connect(db_path, timeout=5) as conn:
-            conn.execute("update meta set value = ? where key = 'stat_signature'", (signature,))
-    except sqlite3.Error:
-        pass  # a read-only index still answers; the check just stays the slower one
-    return True
+def is_fresh(data_dir: Path, db_path: Path) -> bool:
+    return plan(Path(data_dir), Path(db_path)).fresh
 
 
 def ensure_index(data_dir: Path, db_path: Path, force: bool = False) -> bool:
-    """Rebuild when the data changed; True if it did. Raises DataError on bad data."""
-    if not force and is_fresh(data_dir, db_path):
+    """Bring the index up to date with the files; True if it changed. Only changed record files
+    are re-indexed; a change to a vocabulary file (or a new index) rebuilds everything.
+    Raises DataError on bad data, leaving the index as it was."""
+    data_dir, db_path = Path(data_dir), Path(db_path)
+    todo = plan(data_dir, db_path)
+    if not force and todo.fresh and not todo.touched:
         return False
-    with locked(f"{db_path}.lock"):  # one builder at a time; the others wait, then find it fresh
-        if not force and is_fresh(data_dir, db_path):
-            return False
+    with locked(f"{db_path}.lock"):  # one writer at a time; the others wait, then find it fresh
+        todo = plan(data_dir, db_path)
+        if not (force or todo.full):
+            try:
+                return apply(todo, data_dir, db_path)
+            except NeedsFullBuild:
+                pass
         build(data_dir, db_path)
         return True
 
@@ -97,31 +78,31 @@ def build(data_dir: Path, db_path: Path) -> dict:
             gc.enable()
 
 
+def file_rows_of(root: Path, stats: dict[str, tuple[int, int]]) -> list[tuple]:
+    """`files` rows, taken before the files are read: a file changed while it is read then
+    differs from its row, and is read again at the next check."""
+    reader = Reader(root)
+    return [(rel, reader.name(root / rel), size, mtime, file_hash(root / rel), None)
+            for rel, (size, mtime) in sorted(stats.items())]
+
+
 def _build(data_dir: Path, db_path: Path) -> dict:
-    signature, digest = stat_signature(data_dir), content_hash(data_dir)
+    data_dir = Path(data_dir)
+    stats = file_stats(data_dir)
+    files = file_rows_of(data_dir, stats)
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
-        counts = _write(Path(data_dir), tmp)
-        meta = {"schema_version": SCHEMA_VERSION, "data_dir": str(data_dir.resolve()),
-                "stat_signature": signature, "content_hash": digest, "built_at": str(int(time.time())),
-                "counts": json.dumps(counts),
-                "data_changed_at": str(max(int(p.stat().st_mtime) for p in Path(data_dir).rglob("*.yaml")))}
+        counts = _write(data_dir, tmp, files)
+        generation = int(read_meta(db_path).get("generation", 0)) + 1   # never repeated at one path
         conn = sqlite3.connect(tmp)
-        conn.executemany("insert into meta values (?, ?)", meta.items())
+        conn.executemany("insert into meta values (?, ?)", meta_of(data_dir, stats, counts, generation).items())
         conn.commit()
         conn.close()
         os.replace(tmp, db_path)
     finally:
         tmp.unlink(missing_ok=True)
     return counts
-
-
-def _data_error(root: Path) -> DataError:
-    """The build streams and stops at the first sign of a problem; load_dataset then reads
-    everything again to report every problem, worded and ordered as `validate` does."""
-    errors = errors_only(load_dataset(root)[1])
-    return DataError(errors or [Problem(str(root), 1, "the data has errors")])
 
 
 def _closure(items: dict) -> list[dict]:
@@ -143,52 +124,58 @@ def _country_of(actors: dict, aid: str) -> str | None:
     return None
 
 
-def _write(root: Path, tmp: Path) -> dict:
-    reader = Reader(root)
-    if not root.is_dir():
-        raise _data_error(root)
-    acts, types, entities, documents, groups = read_vocabularies(reader, root)
-    about = read_about(reader, root)
-    files = record_files(root)
-    if errors_only(reader.problems) or not files:
-        raise _data_error(root)
-    vocab = (root, acts, types, entities, documents)
+def _write(root: Path, tmp: Path, files: list[tuple]) -> dict:
+    vocab, groups, about = read_vocab_all(root)
+    paths = record_files(root)
+    if not paths:
+        raise data_error(root)
+    ranked = {p.relative_to(root).as_posix(): n * RANK_GAP for n, p in enumerate(paths)}
+    files = [(*f[:5], ranked.get(f[0])) for f in files]
+    names = [Reader(root).name(p) for p in paths]
     try:
-        with each_file(files, vocab) as parts:
+        with each_file(paths, vocab) as parts:
             import sqlite_utils  # only to build: answering must not pay for importing it (and numpy)
 
             db = sqlite_utils.Database(tmp)
             try:
-                counts = _fill(db, parts, acts, types, entities, documents, groups)
+                counts = _fill(db, parts, files, names, *vocab[1:], groups)
                 _write_about(db, about)
                 return counts
             finally:
                 db.close()
     except _Invalid:
         pass
-    raise _data_error(root)   # once the workers are stopped: it reads everything again
+    raise data_error(root)   # once the workers are stopped: it reads everything again
 
 
 class _Invalid(Exception):
     """A record file has errors: stop the build and let _data_error name them."""
 
 
-def _fill(db: sqlite_utils.Database, parts: Iterator[FileRows], acts: dict, types: dict, entities: dict,
-          documents: dict, groups: dict) -> dict:
+def _fill(db: sqlite_utils.Database, parts: Iterator[FileRows], files: list[tuple], names: list[str], acts: dict,
+          types: dict, entities: dict, documents: dict, groups: dict) -> dict:
     db.execute("pragma journal_mode = off")
     db.execute("pragma synchronous = off")
     db["meta"].create({"key": str, "value": str}, pk="key")
+    db.execute("create table files (path text primary key, name text, size integer, mtime_ns integer, hash text,"
+               " rank integer)")
+    db.conn.executemany("insert into files values (?, ?, ?, ?, ?, ?)", files)
     _write_vocabularies(db, acts, types, entities)
     _write_groups(db, acts, groups)
     _write_documents(db, documents)
-    n = _write_records(db, parts)
-    for table, cols in (("record_dates", ["start", "end"]), ("record_actors", ["actor", "record"]),
+    n = _write_records(db, parts, names)
+    for table, cols in (("record_dates", ["start", "end"]), ("record_actors", ["actor", "role", "record"]),
                         ("record_actors", ["record", "actor", "role"]), ("record_types", ["type", "record"]), ("record_entities", ["entity", "record"]),
                         ("actor_closure", ["ancestor"]), ("type_closure", ["ancestor"]), ("names", ["key"]),
-                        ("records", ["date_sort"])):
+                        ("records", ["date_sort"]), ("records", ["file"]), ("records", ["id"]),
+                        ("record_dates", ["record"]), ("record_types", ["record"]), ("record_entities", ["record"]),
+                        ("term_forms", ["stem"])):
         db[table].create_index(cols)
     # the midpoint of a date (start + end), for filters.clauses' period test; covering
     db.execute('create index idx_record_dates_mid on record_dates ((start + "end"), record, start, "end")')
+    # latest first, then in the order of the files: the default order of every answer, walked
+    # when many records match (engine._run)
+    db.execute("create index idx_record_order_latest on record_order (dkey desc, ord)")
     db.execute("analyze")
     return {"records": n, "actors": len(acts), "types": len(types),
             "entities": len(entities), "documents": len(documents)}
@@ -253,7 +240,7 @@ def _write_about(db: sqlite_utils.Database, about) -> None:
                               {"key": "examples", "value": json.dumps(about.examples, ensure_ascii=False)}], pk="key")
 
 
-def _write_records(db: sqlite_utils.Database, parts: Iterator[FileRows]) -> int:
+def _write_records(db: sqlite_utils.Database, parts: Iterator[FileRows], names: list[str]) -> int:
     """Insert every record file's rows as it arrives; return the number of records."""
     # plain executemany: sqlite-utils' per-row type inference cost more than the inserts
     inserts = {}
@@ -278,10 +265,12 @@ def _write_records(db: sqlite_utils.Database, parts: Iterator[FileRows]) -> int:
     seen_words: Counter = Counter()   # every word form, in order of first use
     df: Counter = Counter()
     n, conn = 0, db.conn
-    for part in parts:
-        if not part.ok or ids.intersection(part.ids) or len(set(part.ids)) < len(part.ids):
+    firsts = []
+    for part, name in zip(parts, names):
+        if part.problems or ids.intersection(part.ids) or len(set(part.ids)) < len(part.ids):
             raise _Invalid
         ids.update(part.ids)
+        firsts.append((name, n + 1))
         for table, rows in (("records", part.records), ("record_dates", part.dates), ("record_actors", part.actors),
                             ("record_types", part.types), ("record_entities", part.entities)):
             conn.executemany(inserts[table].format(n + 1), rows)
@@ -293,15 +282,37 @@ def _write_records(db: sqlite_utils.Database, parts: Iterator[FileRows]) -> int:
             in_fts = n
     conn.execute(fill_fts, (in_fts,))
     # The columns filters and ordering read, in rows a tenth the size of `records`: sorting
-    # thousands of matches by date then reads a few pages instead of thousands.
-    conn.execute("create table record_order (id integer primary key, date_sort integer, stage text)")
-    conn.execute("insert into record_order select rowid, date_sort, stage from records")
+    # thousands of matches by date then reads a few pages instead of thousands. dkey is the date
+    # with "no date" last; ord the place in a full build (ties keep the files' order).
+    conn.execute(ORDER_TABLE)
+    conn.execute("create temp table first_rowid (name text primary key, first integer)")
+    conn.executemany("insert into first_rowid values (?, ?)", firsts)
+    conn.execute(f"insert into record_order select r.rowid, r.date_sort, r.stage, coalesce(r.date_sort, -1),"
+                 f" (f.rank << {IN_FILE_BITS}) + r.rowid - t.first from records r join first_rowid t on t.name = r.file"
+                 " join files f on f.name = r.file")
+    conn.execute("drop table temp.first_rowid")
     conn.commit()
-    forms: dict[str, Counter] = {}
-    stems: dict[str, str] = {}
-    for w, c in seen_words.items():   # first-seen order, so most_common breaks ties as before
-        s = stems[w] = stem(w)
-        forms.setdefault(s, Counter())[w] += c
-    db["terms"].insert_all(({"stem": s, "df": c, "word": forms[s].most_common(1)[0][0]} for s, c in df.items()),
-                           pk="stem")
+    write_terms(conn, seen_words, df)
     return n
+
+
+ORDER_TABLE = ("create table record_order (id integer primary key, date_sort integer, stage text, dkey integer,"
+               " ord integer)")
+
+
+def write_terms(conn: sqlite3.Connection, forms: Counter, df: Counter) -> None:
+    """`term_forms`: each word form, its stem and count; `terms`: each stem, the records holding
+    it and its most used form (ties: the first in alphabetical order, so that re-indexing one file
+    gives the same table as a full build)."""
+    stems = {w: stem(w) for w in forms}
+    best: dict[str, tuple[int, str]] = {}
+    for w, c in forms.items():
+        s = stems[w]
+        if s not in best or (-c, w) < (-best[s][0], best[s][1]):
+            best[s] = (c, w)
+    conn.execute("create table term_forms (word text primary key, stem text, n integer)")
+    # sorted: the order sets come in differs between processes (string hashing), and so would the tables'
+    conn.executemany("insert into term_forms values (?, ?, ?)", ((w, stems[w], c) for w, c in sorted(forms.items())))
+    conn.execute("create table terms (stem text primary key, df integer, word text)")
+    conn.executemany("insert into terms values (?, ?, ?)", ((s, c, best[s][1]) for s, c in sorted(df.items())))
+    conn.commit()

@@ -13,6 +13,7 @@ import multiprocessing
 import os
 from collections import Counter
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
@@ -26,7 +27,7 @@ _encode = json.JSONEncoder().encode   # json.dumps' defaults without its per-cal
 
 
 class FileRows(NamedTuple):
-    ok: bool                  # False: the file has errors (load_dataset names them)
+    problems: list            # the file's errors (then nothing else is filled), as load_dataset words them
     ids: list[str]            # record ids, in order; duplicates across files are checked by the caller
     records: list[tuple]      # `records` rows, the rowid counted from 0 in this file
     dates: list[tuple]        # (record index in this file, start, end)
@@ -71,6 +72,25 @@ def _date_parts(dv: DateValue) -> str:
 _vocab: tuple | None = None   # (root, actors, types, entities, documents), set once per process
 
 
+def text_of(title: str, summary: str, body: str, quote: str, keywords: str) -> str:
+    """The text of a record whose words the `terms` table counts (the full-text columns)."""
+    return " ".join((title, summary, body, quote, keywords))
+
+
+def count_words(texts, stems: dict[str, str]) -> tuple[Counter, Counter]:
+    """(every word form with its count, in order of first use; stem -> records holding it) for
+    the records' texts. `stems` caches stem() across calls."""
+    forms, df = Counter(), Counter()
+    for text in texts:
+        ws = words(text)
+        forms.update(ws)
+        distinct = set(ws)
+        for w in distinct.difference(stems):
+            stems[w] = stem(w)
+        df.update({stems[w] for w in distinct})
+    return forms, df
+
+
 def _init(vocab: tuple | None) -> None:
     global _vocab
     _vocab = vocab
@@ -81,17 +101,18 @@ def _init_worker(vocab: tuple) -> None:
     gc.disable()  # it only makes acyclic objects (see index.build)
 
 
-def file_rows(path: Path) -> FileRows:
+def file_rows(path: Path, counted: bool = True) -> FileRows:
+    """counted=False: without `words` and `df` (re-indexing counts only the records that changed)."""
     root, acts, types, ents, documents = _vocab
     r = Reader(root)
     f = r.name(path)
     seen: dict = {}
-    out = FileRows(True, [], [], [], [], [], [], Counter(), Counter())
-    stems: dict[str, str] = {}
+    out = FileRows([], [], [], [], [], [], [], Counter(), Counter())
+    texts = []
     for k, d in enumerate(r.load(path, list)):
         rec = read_record(r, d, f, seen, acts, types, ents, documents, set())
         if r.problems:
-            return out._replace(ok=False)
+            return out._replace(problems=_errors(r))
         dv = rec.date
         keywords = " ".join([acts[a].name for a, _ in rec.actors]
                             + [x for e in rec.entities for x in (ents[e].name, *ents[e].aliases)])
@@ -107,15 +128,19 @@ def file_rows(path: Path) -> FileRows:
         out.actors.extend((k, a, role) for a, role in rec.actors)
         out.types.extend((k, t) for t in rec.types)
         out.entities.extend((k, e) for e in rec.entities)
-        ws = words(" ".join((rec.title, rec.summary, rec.body, rec.quote, keywords)))
-        out.words.update(ws)
-        distinct = set(ws)
-        for w in distinct.difference(stems):
-            stems[w] = stem(w)
-        out.df.update({stems[w] for w in distinct})
+        texts.append(text_of(rec.title, rec.summary, rec.body, rec.quote, keywords))
     if r.problems:
-        return out._replace(ok=False)
-    return out
+        return out._replace(problems=_errors(r))
+    if not counted:
+        return out
+    forms, df = count_words(texts, {})
+    return out._replace(words=forms, df=df)
+
+
+def _errors(r: Reader) -> list:
+    """The file's errors, or one naming it when it has only warnings (then it is not read on)."""
+    found = sorted((p for p in r.problems if not p.warning), key=lambda p: (p.file, p.line))
+    return found or r.problems[:1]
 
 
 def _context():
@@ -127,7 +152,7 @@ def _context():
 
 
 @contextmanager
-def each_file(files: list[Path], vocab: tuple) -> Iterator[Iterator[FileRows]]:
+def each_file(files: list[Path], vocab: tuple, counted: bool = True) -> Iterator[Iterator[FileRows]]:
     """FileRows per file, in order; in worker processes when there is much to parse. The
     workers start at once, so they parse while the caller prepares the database."""
     size = sum(p.stat().st_size for p in files)
@@ -136,9 +161,9 @@ def each_file(files: list[Path], vocab: tuple) -> Iterator[Iterator[FileRows]]:
         prev = _vocab
         _init(vocab)
         try:
-            yield map(file_rows, files)
+            yield map(partial(file_rows, counted=counted), files)
         finally:
             _init(prev)
         return
     with _context().Pool(workers, initializer=_init_worker, initargs=(vocab,)) as pool:
-        yield pool.imap(file_rows, files)
+        yield pool.imap(partial(file_rows, counted=counted), files)
