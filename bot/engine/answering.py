@@ -81,11 +81,10 @@ def _yes_no(engine, interp: Interpretation, cl, records: list[dict], total: int,
     if records:
         return verdict.verdict(interp, records, total, desc, full_match=full)
     related, related_total = [], 0
-    # what the records show about the same party and topic: the party itself (not its parts) with
-    # the words of the action asked ("sanction", "resolution"), or with the entity asked about
-    itself = [dict(a, itself=True) for a in interp.actors]
+    # what the records show about the same party and topic: the party with the words of the action
+    # asked ("sanction", "resolution"), or with the entity asked about
     words = [w for t in interp.types for w in engine.state.lexicon.words_by_type.get(t["id"], [])]
-    bare = dict(types=[], stages=[], terms=[], kinds=[], acting_only=False, polarity="open", actors=itself)
+    bare = dict(types=[], stages=[], terms=[], kinds=[], acting_only=False, polarity="open")
     tries = [_with(interp, **bare, topic_words=words)] if words else []
     tries += [_with(interp, **bare)] if interp.entities else []
     for wider in tries:

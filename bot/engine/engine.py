@@ -217,8 +217,12 @@ class Engine:
         ties = order[-1:] if ordered and rank_join else []
         if interp.intent == "earliest":
             order = ["r.date_sort is null, r.date_sort", *ties, "r.ord"]
+        elif ordered and ties:
+            order = ["r.dkey desc", *ties, "r.ord"]
+        elif ordered:
+            order = ["r.dkey desc, r.ord"]
         else:
-            order = (order if not ordered else ties) + ["r.dkey desc, r.ord"]
+            order = order + ["r.dkey desc, r.ord"]
         # Ordered by date alone, many matches are found soonest by reading the dates in order and
         # testing each record (about limit * records / total of them), few by sorting them all.
         if len(order) == 1 and interp.intent != "earliest" and total * total > limit * self.state.n_records:
