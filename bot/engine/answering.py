@@ -58,6 +58,15 @@ def answer(engine, interp: Interpretation, limit: int | None = None) -> Answer:
             (cl, records, total) = found
             note = "No record uses the words " + ", ".join(f"“{w}”" for w in interp.terms) + \
                 f"; these records involve both {interp.subjects[0]['name']} and {interp.objects[0]['name']}:"
+    if not records and interp.subjects and interp.polarity == "open" and not note:
+        # "how many MEPs voted…": they acted in no record, but a record may name them
+        named = _with(interp, actors=[dict(a, any_role=True) if not a.get("object") else a for a in interp.actors],
+                      acting_only=False)
+        found = engine.search(named, limit)
+        if found and found[1]:
+            (cl, records, total), interp = found, named
+            names = " or ".join(a["name"] for a in interp.subjects)
+            note = f"No record shows {names} acting; these records name {names}:"
     desc = [c.description for c in cl]
     if interp.polarity == "yes-no":
         return _noted(_yes_no(engine, interp, cl, records, total, desc), interp, engine, cl)

@@ -73,7 +73,8 @@ def clauses(interp: Interpretation) -> list[Clause]:
     subjects = [a for a in parties if not a.get("object")]
     objects = [a for a in parties if a.get("object")]
     if subjects:
-        out.append(actor_clause(_party_ids(subjects) or ["-"], subject_roles(interp), "a",
+        roles = ALL_ROLES if all(a.get("any_role") for a in subjects) else subject_roles(interp)
+        out.append(actor_clause(_party_ids(subjects) or ["-"], roles, "a",
                                 " or ".join(a["name"] for a in subjects), parts=not all(a.get("itself") for a in subjects)))
     if objects:
         out.append(actor_clause(_party_ids(objects) or ["-"], ALL_ROLES, "o",

@@ -120,6 +120,7 @@ class Interpreter:
         content = [i for i, t in enumerate(toks) if not t.stop and not used[i]]
         self._exact(toks, content, used, claim)                      # 1. names, longest first
         self._exact(toks, [i for i in content if not self._common(toks[i])], used, claim)
+        self._which_kind(toks, used, claims, interp, claim)
         self._dates(text, toks, used, interp)                        # 2. dates, in what names left
         for n, t in enumerate(toks):                                 # 3. short names: US, U.K., EU
             if not used[n] and not t.stop and len(t.norm) <= 3:
@@ -172,6 +173,21 @@ class Interpreter:
                 out[n] = dataclasses.replace(t, norm=shown, stem=fixed)
                 interp.corrections.append([t.text, shown])
         return out
+
+    def _which_kind(self, toks: list[Token], used: list[bool], claims: list[dict], interp: Interpretation,
+                    claim) -> None:
+        """'which European parliament…': after "which", a name made of a group's word and a kind
+        word asks for one of that kind in that group, not for the body of that name."""
+        for item in [c for c in claims if c.get("category") == "actor"]:
+            lo, hi = item["at"]
+            if hi == lo or lo == 0 or toks[lo - 1].norm not in ("which", "what") or not self._kind(toks[hi]):
+                continue
+            group = [n for n in self.lex.lookup(tuple(toks[k].stem for k in range(lo, hi))) if n.category == "group"]
+            if group:
+                interp.actors.remove(item)
+                claims.remove(item)
+                used[hi] = False
+                claim(list(range(lo, hi)), group[0], "exact")
 
     def _relative_event(self, text: str, toks: list[Token], used: list[bool], interp: Interpretation) -> None:
         """'the year after Abe raised the Uyghurs with Xi': a period dated by an event, which the
@@ -311,6 +327,14 @@ class Interpreter:
                 parties.remove(whole)
         interp.voice, interp.asks = structure.assign_roles(toks, parties, verbs, lang, types_at)
         subject = min((p["at"][0] for p in parties if not p["object"]), default=None)
+        for kind, n in list(kind_at.items()):
+            if subject is not None and n < subject and kind in interp.kinds and any(
+                    toks[j].norm in structure.AUXILIARIES | structure.YES_NO for j in range(n + 1, subject)):
+                if interp.intent == "which":     # "which companies did the US sanction": those aimed at
+                    interp.kinds_targeted, interp.asks = True, "target"
+                else:                            # "what products and companies has the US banned…"
+                    interp.kinds.remove(kind)
+                    self._term(interp, toks[n])
         for kind, n in kind_at.items():   # "has the US warned companies…": a kind after the verb is aimed at
             if subject is not None and n > subject and any(v in verbs for v in range(subject + 1, n)) \
                     and kind in interp.kinds and interp.intent not in ("which", "count"):
@@ -368,7 +392,7 @@ class Interpreter:
         interp.all_types = len(interp.types) > 1 and not _listed(text, [t["text"] for t in interp.types])
         first = interp.types[0]["text"].split()[-1].lower() if interp.types else ""
         interp.types_object = interp.all_types and first.endswith(("ed", "ing"))
-        interp.kinds_targeted = bool(interp.kinds) and interp.voice == "passive"
+        interp.kinds_targeted = interp.kinds_targeted or (bool(interp.kinds) and interp.voice == "passive")
         if interp.intent == "count" and set(interp.kinds) <= set(interp.count_of):
             interp.kinds = []   # "how many countries…": what is counted, not who may count
 
