@@ -72,3 +72,48 @@ def test_question_periods(question, periods):
     got = [(p.start, p.end) for _, _, p in find_periods(question)]
     want = [(d(a) if a else OPEN_START, d(b) if b else OPEN_END) for a, b in periods]
     assert got == want
+
+
+@pytest.mark.parametrize("question,periods", [
+    # quarters and halves
+    ("what happened in Q2 2021?", [("2021-04-01", "2021-06-30")]),
+    ("the first quarter of 2021", [("2021-01-01", "2021-03-31")]),
+    ("in the second half of 2020", [("2020-07-01", "2020-12-31")]),
+    ("H1 2021", [("2021-01-01", "2021-06-30")]),
+    # month ranges that say the year once
+    ("between september and november 2020", [("2020-09-01", "2020-11-30")]),
+    ("May to July 2021", [("2021-05-01", "2021-07-31")]),
+    ("from November to February 2021", [("2020-11-01", "2021-02-28")]),
+    # the middle, end and beginning of a year; open ranges from them
+    ("since mid 2021", [("2021-07-01", None)]),
+    ("before mid 2020", [(None, "2020-06-30")]),
+    ("at the end of 2020", [("2020-09-01", "2020-12-31")]),
+    ("since late 2020", [("2020-09-01", None)]),
+    ("in the 2010s", [("2010-01-01", "2019-12-31")]),
+    # other languages' months
+    ("en mars 2021", [("2021-03-01", "2021-03-31")]),
+    ("im Juni 2021", [("2021-06-01", "2021-06-30")]),
+])
+def test_question_periods_people_use(question, periods):
+    got = [(p.start, p.end) for _, _, p in find_periods(question)]
+    assert got == [(d(a) if a else OPEN_START, d(b) if b else OPEN_END) for a, b in periods]
+
+
+@pytest.mark.parametrize("question,months,unknown", [
+    ("what happened in December?", [12], []),
+    ("what did Canada do in may", [5], []),
+    ("may I ask what Canada did", [], []),            # "may" only a month beside a date word
+    ("what happened last year?", [], ["last year"]),
+    ("anything recently?", [], ["recently"]),
+    ("what was done most recently?", [], []),          # a superlative, not a date
+])
+def test_months_without_a_year_and_dates_not_understood(question, months, unknown):
+    from bot.engine.periods import read_dates
+    got = read_dates(question)
+    assert [m for _, _, m in got.months] == months and [w for _, _, w in got.unknown] == unknown
+
+
+def test_the_years_the_data_covers():
+    from bot.engine.periods import read_dates
+    got = read_dates("what happened in the final year covered?", years=(2018, 2022)).periods
+    assert [(p.start, p.end) for _, _, p in got] == [(d("2022-01-01"), d("2022-12-31"))]

@@ -52,10 +52,36 @@ CASES = [
     ({"topic_words": ["investigation", "inquiry"]},
      [("r.rowid in (select rowid from records_fts where records_fts match :q)",
        {"q": '"investigation" OR "inquiry"'}, "mentioning investigation or inquiry")]),
+    # a group is its members, as alternatives; a party marked `any_role` may be merely named
+    ({"groups": [{"id": "benelux", "name": "Benelux countries", "members": ["belgium", "netherlands"]}]},
+     [(ACTOR_SQL.format(ids=":a0, :a1", roles=":ar0, :ar1, :ar2, :ar3"),
+       {"a0": "belgium", "a1": "netherlands", "ar0": "acted", "ar1": "joined", "ar2": "venue", "ar3": "target"},
+       "Benelux countries")]),
+    ({"actors": [dict(CANADA, any_role=True)]},
+     [(ACTOR_SQL.format(ids=":a0", roles=":ar0, :ar1, :ar2, :ar3, :ar4"),
+       {"a0": "canada", "ar0": "acted", "ar1": "joined", "ar2": "venue", "ar3": "target", "ar4": "mentioned"},
+       "Canada")]),
+    # what is left out: a record stays when someone outside acted in it; an excluded type drops it
+    ({"exclude": [{"category": "actor", "id": "united-states", "name": "United States"}]},
+     [("exists (select 1 from record_actors ra where ra.record = r.rowid and ra.role in (:xr0) and ra.actor not in"
+       " (select descendant from actor_closure where ancestor in (:xa0)))",
+       {"xr0": "acted", "xa0": "united-states"}, "leaving out United States")]),
+    ({"exclude": [{"category": "kind", "id": "legislature", "name": "parliaments"}]},
+     [("exists (select 1 from record_actors ra where ra.record = r.rowid and ra.role in (:xr0) and ra.actor not in"
+       " (select c.descendant from actor_closure c join actors a on a.id = c.ancestor where a.kind in"
+       " (:xk0, :xk1, :xk2)))", {"xr0": "acted", "xk0": "legislature", "xk1": "chamber", "xk2": "committee"},
+       "leaving out parliaments")]),
+    ({"exclude": [{"category": "type", "id": "sanctions", "name": "Sanctions"}]},
+     [("r.rowid not in (select rt.record from record_types rt join type_closure tc on tc.descendant = rt.type"
+       " where tc.ancestor in (:xt0))", {"xt0": "sanctions"}, "leaving out Sanctions")]),
+    # a heading of the source: the records citing that section
+    ({"sections": [{"id": "uhrp-responses:multilateral", "name": "Multilateral Action"}]},
+     [("r.rowid in (select rowid from records where sources like :sec0)",
+       {"sec0": '%"section_key": "multilateral"%'}, "in the source's “Multilateral Action”")]),
 ]
 
 
-@pytest.mark.parametrize("parts,expected", CASES, ids=[",".join(c[0]) for c in CASES])
+@pytest.mark.parametrize("parts,expected", CASES, ids=[f"{n}-{','.join(c[0])}" for n, c in enumerate(CASES)])
 def test_parts_become_sql(parts, expected):
     got = [(c.sql, c.params, c.description) for c in clauses(Interpretation("q", **parts))]
     assert got == expected
@@ -96,5 +122,24 @@ def test_the_period_rule_in_sqlite(record, period, expected):
     db.execute('create table record_dates (record integer, start integer, "end" integer)')
     db.executemany("insert into record_dates values (1, ?, ?)", parse_date(record).anchors)
     (clause,) = clauses(Interpretation("q", periods=[Period(day(period[0]), day(period[1]), "p")]))
+    found = db.execute(f"select 1 from (select 1 as rowid) r where {clause.sql}", clause.params).fetchall()
+    assert bool(found) is expected
+
+
+@pytest.mark.parametrize("record,month,expected", [
+    ("2021-12-09", 12, True), ("2020-12", 12, True), ("2021-11-30", 12, False),
+    ("late 2020", 12, False),                  # a season says nothing of its December
+    ("2020-07/2021-12", 12, True),             # a range holds its end month
+    ("--12-27", 12, True), ("--12-27", 11, False),   # the year not given: the month still is
+])
+def test_a_month_without_a_year_in_sqlite(record, month, expected):
+    from bot.engine.filters import month_clause
+    db = sqlite3.connect(":memory:")
+    db.execute('create table record_dates (record integer, start integer, "end" integer)')
+    db.execute("create table records (rowid integer primary key, date_text text)")
+    value = parse_date(record)
+    db.executemany("insert into record_dates values (1, ?, ?)", value.anchors)
+    db.execute("insert into records values (1, ?)", (value.text,))
+    clause = month_clause([month])
     found = db.execute(f"select 1 from (select 1 as rowid) r where {clause.sql}", clause.params).fetchall()
     assert bool(found) is expected

@@ -84,9 +84,11 @@ def answer(engine, interp: Interpretation, limit: int | None = None) -> Answer:
 
 
 def _yes_no(engine, interp: Interpretation, cl, records: list[dict], total: int, desc: list[str]) -> Answer:
+    # the action asked is in the records: its type, stage or entity matched, or else every word
     searched = {w for c in cl for w in c.words}
-    full = set(interp.terms) <= searched and not interp.unknown_topic
-    full = full and bool(interp.types or interp.stages or interp.entities or interp.terms or interp.kinds)
+    full = bool(interp.types or interp.stages or interp.entities) or (bool(interp.terms)
+                                                                      and set(interp.terms) <= searched)
+    full = full and not interp.unknown_topic
     if records:
         return verdict.verdict(interp, records, total, desc, full_match=full)
     related, related_total = [], 0

@@ -100,15 +100,17 @@ def _before(toks: list[Token], n: int) -> int:
 
 
 def passive_at(toks: list[Token], claimed_types: set[int], lang: Language) -> int | None:
-    """The token where a passive verb phrase starts ("were sanctioned", "was done", "yapıldı")."""
+    """The token of a passive verb ("sanctioned" in "were sanctioned", "was X sanctioned by Y",
+    "was done", "yapıldı"): what stands before it, or between the auxiliary and it, was acted upon."""
     for n, t in enumerate(toks):
         if t.norm in lang.passive:
             return n
         if t.norm in AUXILIARIES:
-            for k in (n + 1, n + 2):
-                if k < len(toks) and (toks[k].norm.endswith(("ed", "en")) or toks[k].norm in PARTICIPLES
-                                      or k in claimed_types) and toks[k].norm not in AUXILIARIES:
-                    return n
+            for k in range(n + 1, min(n + 6, len(toks))):
+                if toks[k].norm in AUXILIARIES or toks[k].norm == "to":   # "was the first to declare"
+                    break
+                if toks[k].norm.endswith(("ed", "en")) or toks[k].norm in PARTICIPLES:
+                    return k
     return None
 
 
