@@ -41,7 +41,13 @@ class Settings:
     user_cooldown_seconds: float = 10.0
     owner_ids: list[int] = field(default_factory=list)
     message_content_intent: bool = False  # privileged: needed for plain questions in answer_channels
-    page_timeout_seconds: float = 600.0   # page buttons stop working (and are disabled) after this
+    page_timeout_seconds: float = 600.0   # ignored: answer buttons no longer expire (kept so old configs load)
+    # Load (bot/discord_adapter/lanes.py, flights.py, health.py)
+    answer_threads: int | None = None     # threads answering questions; empty: one less than the cores, at least 1
+    picture_processes: int | None = None  # processes drawing pictures; empty: half the cores, at least 1; 0: a thread
+    queue_seconds: float = 5.0            # a lane answers "busy" when the work queued ahead would take longer
+    shutdown_seconds: float = 8.0         # on SIGTERM/SIGINT, how long work in flight may take to finish
+    health_seconds: float = 60.0          # one health line in the log this often, while busy
 
     @property
     def db_path(self) -> Path:
@@ -73,12 +79,13 @@ def _coerce(name: str, value, base: Path):
             return [int(v) for v in value]
         except (TypeError, ValueError):
             raise ConfigError(f"{name}: expected a list of ids, got {value!r}") from None
-    if name in ("max_records", "shard_count", "audit_channel"):
+    if name in ("max_records", "shard_count", "audit_channel", "answer_threads", "picture_processes"):
         try:
             return int(value)
         except (TypeError, ValueError):
             raise ConfigError(f"{name}: expected a whole number, got {value!r}") from None
-    if name in ("user_cooldown_seconds", "page_timeout_seconds"):
+    if name in ("user_cooldown_seconds", "page_timeout_seconds", "queue_seconds", "shutdown_seconds",
+                "health_seconds"):
         try:
             return float(value)
         except (TypeError, ValueError):

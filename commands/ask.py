@@ -5,7 +5,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_adapter.replies import run_engine, send_answer
+from bot.discord_adapter.replies import reply_with_answer
 
 
 class Ask(commands.Cog):
@@ -16,8 +16,7 @@ class Ask(commands.Cog):
     @app_commands.describe(question="For example: what did Canada do · sanctions in 2021 · which countries "
                                     "recognized the genocide")
     async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 300]) -> None:
-        answer = await run_engine(interaction, self.bot.engine.answer, question)
-        await send_answer(interaction, answer, "ask")
+        await reply_with_answer(interaction, "ask", ["a", question])
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -7,8 +7,8 @@ from discord.ext import commands
 
 from bot.discord_adapter.answer_pages import about_page, help_page
 from bot.discord_adapter.embeds import to_embed
-from bot.discord_adapter.replies import run_engine
-from bot.discord_adapter.sending import log_interaction
+from bot.discord_adapter.ack_first import in_lane
+from bot.discord_adapter.sending import log_interaction, send_embed
 
 
 class Info(commands.Cog):
@@ -17,17 +17,13 @@ class Info(commands.Cog):
 
     @app_commands.command(description="What the data is, where it comes from, and when it last changed")
     async def about(self, interaction: discord.Interaction) -> None:
-        facts = await run_engine(interaction, lambda: self.bot.engine.state.about())
-        embed = to_embed(about_page(facts))
-        if interaction.response.is_done():
-            await interaction.followup.send(embed=embed)
-        else:
-            await interaction.response.send_message(embed=embed)
+        facts = await in_lane(interaction, "answers", lambda: self.bot.engine.state.about())
+        await send_embed(interaction, to_embed(about_page(facts)), ephemeral=False)
         log_interaction(interaction, "about", facts.get("records", 0), "about")
 
     @app_commands.command(description="How to ask questions, with examples")
     async def help(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_message(embed=to_embed(help_page()), ephemeral=True)
+        await send_embed(interaction, to_embed(help_page()), ephemeral=True)
         log_interaction(interaction, "help", 0, "help")
 
 
