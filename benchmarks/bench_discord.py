@@ -153,6 +153,7 @@ def lanes(bot: BotProcess) -> str:
 
 def bot_process(args, fake: FakeDiscord, tmp: Path, *, floor: bool = False, **settings) -> BotProcess:
     run = (str(ROOT / "benchmarks" / "floor_bot.py"),) if floor else ("-m", "bot", "run")
+    settings.update(kv.split("=", 1) for kv in args.set)
     return BotProcess(fake, tmp, code=args.code, args=run, data_dir=args.data, database=args.db, **settings)
 
 
@@ -310,6 +311,8 @@ def main() -> int:
     p.add_argument("--data", type=Path, default=ROOT / "data", help="data folder (default: the shipped data/)")
     p.add_argument("--db", type=Path, help="index file to build or reuse (default: a temporary one)")
     p.add_argument("--code", type=Path, default=ROOT, help="the checkout to run as the bot (default: this one)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="a setting for the bot's config file, e.g. answer_threads=2 (repeatable)")
     args = p.parse_args()
     args.data, args.code = args.data.resolve(), args.code.resolve()
 

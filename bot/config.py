@@ -43,9 +43,10 @@ class Settings:
     message_content_intent: bool = False  # privileged: needed for plain questions in answer_channels
     page_timeout_seconds: float = 600.0   # ignored: answer buttons no longer expire (kept so old configs load)
     # Load (bot/discord_adapter/lanes.py, flights.py, health.py)
-    answer_threads: int | None = None     # threads answering questions; empty: one less than the cores, at least 1
+    answer_threads: int | None = None     # threads answering questions; empty: one per core
     picture_processes: int | None = None  # processes drawing pictures; empty: half the cores, at least 1; 0: a thread
-    queue_seconds: float = 5.0            # a lane answers "busy" when the work queued ahead would take longer
+    answer_wait_seconds: float = 10.0     # "busy" when the answers queued ahead would take longer than this
+    picture_wait_seconds: float = 4.0     # the same for pictures
     shutdown_seconds: float = 8.0         # on SIGTERM/SIGINT, how long work in flight may take to finish
     health_seconds: float = 60.0          # one health line in the log this often, while busy
 
@@ -84,8 +85,8 @@ def _coerce(name: str, value, base: Path):
             return int(value)
         except (TypeError, ValueError):
             raise ConfigError(f"{name}: expected a whole number, got {value!r}") from None
-    if name in ("user_cooldown_seconds", "page_timeout_seconds", "queue_seconds", "shutdown_seconds",
-                "health_seconds"):
+    if name in ("user_cooldown_seconds", "page_timeout_seconds", "answer_wait_seconds", "picture_wait_seconds",
+                "shutdown_seconds", "health_seconds"):
         try:
             return float(value)
         except (TypeError, ValueError):

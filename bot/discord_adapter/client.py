@@ -97,7 +97,7 @@ class ResponsesBot(commands.AutoShardedBot):
             await self.load_extension(ext)
         if self.warm:  # build or load the index now, not in the first user's 3 seconds
             try:
-                await self.lanes.answers.run(self.engine.refresh)
+                await asyncio.to_thread(self.engine.refresh)  # not a lane: its time is no answer's
             except Exception:
                 log.exception("the engine could not load the data; questions will get an error until it can")
 

@@ -5,8 +5,8 @@ autocomplete. Pictures are drawn in a process (matplotlib holds the interpreter 
 draws, which the event loop needs to acknowledge interactions); answers and autocomplete, mostly
 SQLite and short Python, run in threads.
 
-A lane admits a job only while the work already queued ahead of it would be done within
-``queue_seconds``, estimated from the lane's recent job times, so waits stay bounded under any
+A lane admits a job only while the work already queued ahead of it would be done within its
+bound (answer_wait_seconds, picture_wait_seconds), estimated from the lane's recent job times, so waits stay bounded under any
 load: when the lane is full the caller raises Busy at once and the member is told to try again
 in a few seconds. Admission is a reservation taken before any await, so a burst cannot slip
 past the bound while its first jobs are being acknowledged.
@@ -17,8 +17,10 @@ import asyncio
 import concurrent.futures as cf
 import multiprocessing
 import os
+import statistics
 import threading
 import time
+from collections import deque
 from typing import Any, Callable
 
 from bot.config import Settings
@@ -26,6 +28,7 @@ from bot.discord_adapter.flights import outcome, track
 from bot.pictures import select
 
 HARD_CAP = 1000          # jobs admitted to one lane at most, whatever the estimate says
+RECENT = 31              # job times the estimate is the median of
 AUTOCOMPLETE_WAIT = 0.5  # suggestions queued longer than this would miss the 3 s anyway
 
 
@@ -47,7 +50,8 @@ def _timed(fn: Callable[..., Any], *args: Any) -> tuple[float, Any]:
 class Lane:
     def __init__(self, name: str, executor: cf.Executor, workers: int, max_wait: float, cost: float):
         self.name, self.executor, self.workers, self.max_wait = name, executor, workers, max_wait
-        self.cost = cost              # seconds per job, a moving average seeded with a guess
+        self.cost = cost              # seconds per job: the median of the recent ones, a guess at first
+        self._recent: deque[float] = deque([cost], maxlen=RECENT)
         self.pending = 0              # admitted and not finished: running or queued
         self.peak = 0                 # the most pending since the health line last read it
         self.refused = 0
@@ -92,8 +96,9 @@ class Lane:
     def _finished(self, job: cf.Future) -> None:
         self.release()
         if not job.cancelled() and job.exception() is None:
-            spent = job.result()[0]
-            self.cost = 0.8 * self.cost + 0.2 * spent
+            with self._lock:  # a median: one slow job (an index rebuild) does not close the lane
+                self._recent.append(job.result()[0])
+                self.cost = statistics.median(self._recent)
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Admit, run and await a job where no interaction waits on it (plain channel questions)."""
@@ -110,10 +115,10 @@ class Lanes:
 
     def __init__(self, settings: Settings, engine: Any):
         cores = _cores()
-        answers = settings.answer_threads or max(1, cores - 1)
+        answers = settings.answer_threads or cores  # SQLite lets threads overlap; the defers go out first
         pictures = max(1, cores // 2) if settings.picture_processes is None else settings.picture_processes
-        wait = settings.queue_seconds
-        self.answers = Lane("answers", cf.ThreadPoolExecutor(answers, "answers"), answers, wait, 0.02)
+        self.answers = Lane("answers", cf.ThreadPoolExecutor(answers, "answers"), answers,
+                            settings.answer_wait_seconds, 0.02)
         self.autocomplete = Lane("autocomplete", cf.ThreadPoolExecutor(1, "autocomplete"), 1, AUTOCOMPLETE_WAIT, 0.005)
         self.where = select.where(engine)
         if pictures > 0:
@@ -122,7 +127,7 @@ class Lanes:
         else:  # 0: draw in a thread of this process, with the bot's own engine
             select.share_engine(engine)
             executor, pictures = cf.ThreadPoolExecutor(1, "pictures"), 1
-        self.pictures = Lane("pictures", executor, pictures, wait, 0.6)
+        self.pictures = Lane("pictures", executor, pictures, settings.picture_wait_seconds, 0.6)
 
     def all(self) -> tuple[Lane, ...]:
         return self.answers, self.autocomplete, self.pictures
