@@ -43,7 +43,7 @@ class Settings:
     message_content_intent: bool = False  # privileged: needed for plain questions in answer_channels
     page_timeout_seconds: float = 600.0   # ignored: answer buttons no longer expire (kept so old configs load)
     # Load (bot/discord_adapter/lanes.py, flights.py, health.py)
-    answer_threads: int | None = None     # threads answering questions; empty: one per core
+    answer_threads: int | None = None     # threads answering questions; empty: one less than the cores, at least 1
     picture_processes: int | None = None  # processes drawing pictures; empty: half the cores, at least 1; 0: a thread
     answer_wait_seconds: float = 10.0     # "busy" when the answers queued ahead would take longer than this
     picture_wait_seconds: float = 4.0     # the same for pictures

