@@ -170,9 +170,11 @@ async def dispatch(fake: FakeDiscord, i: int) -> int:
 
 
 async def warm_up(fake: FakeDiscord) -> None:
-    """One of each kind, answered, before anything is timed (imports, picture workers)."""
-    iids = [await dispatch(fake, i) for i in range(4)]
-    await fake.wait_for(lambda: all(settled(fake, i, False) for i in iids), 60)
+    """One of each kind and every picture of the mix, answered one by one, before anything is
+    timed or the first RSS is read: imports, the picture workers and their working set."""
+    for i in [0, 1, 2] + [3 + 4 * n for n in range(len(TIMELINES))]:
+        iid = await dispatch(fake, i)
+        await fake.wait_for(lambda: settled(fake, iid, False), 60)
 
 
 # --------------------------------------------------------------------------- burst
