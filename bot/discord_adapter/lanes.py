@@ -125,7 +125,8 @@ class Lanes:
         self.where = select.where(engine)
         if pictures > 0:
             context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
-            executor: cf.Executor = cf.ProcessPoolExecutor(pictures, mp_context=context)
+            executor: cf.Executor = cf.ProcessPoolExecutor(pictures, mp_context=context, initializer=select.start_worker,
+                                                           initargs=(os.getpid(),))
         else:  # 0: draw in a thread of this process, with the bot's own engine
             select.share_engine(engine)
             executor, pictures = cf.ThreadPoolExecutor(1, "pictures"), 1

@@ -2,6 +2,9 @@
 to records by the engine, so the picture and an answer to the same filters always agree."""
 from __future__ import annotations
 
+import os
+import threading
+import time
 from dataclasses import dataclass
 
 from bot.engine import options
@@ -53,6 +56,17 @@ def stats_chart(engine: Engine, *, actors=(), types=(), start=None, end=None):
 # process, share_engine() makes it use the bot's engine instead.
 
 _engines: dict[tuple, Engine] = {}
+
+
+def start_worker(parent: int) -> None:
+    """A worker's initializer: it ends itself once the bot's process is gone (killed outright,
+    nothing else would stop it)."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(2.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 def where(engine: Engine) -> tuple:
