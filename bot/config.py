@@ -51,7 +51,14 @@ class Settings:
     user_cooldown_seconds: float = 10.0
     owner_ids: list[int] = field(default_factory=list)
     message_content_intent: bool = False  # privileged: needed for plain questions in answer_channels
-    page_timeout_seconds: float = 600.0   # page buttons stop working (and are disabled) after this
+    page_timeout_seconds: float = 600.0   # ignored: answer buttons no longer expire (kept so old configs load)
+    # Load (bot/discord_adapter/lanes.py, flights.py, health.py)
+    answer_threads: int | None = None     # threads answering questions; empty: one less than the cores, at least 1
+    picture_processes: int | None = None  # processes drawing pictures; empty: half the cores, at least 1; 0: a thread
+    answer_wait_seconds: float = 10.0     # "busy" when the answers queued ahead would take longer than this
+    picture_wait_seconds: float = 4.0     # the same for pictures
+    shutdown_seconds: float = 8.0         # on SIGTERM/SIGINT, how long work in flight may take to finish
+    health_seconds: float = 60.0          # one health line in the log this often, while busy
 
     @property
     def db_path(self) -> Path:
@@ -79,8 +86,10 @@ def default_config() -> Path:
 _PATHS = {"data_dir", "database", "log_file"}
 _TEXT = {"log_level", "token_env", "token", "api_base", "gateway_url"}
 _INT_LISTS = {"answer_channels", "moderator_roles", "owner_ids", "shard_ids"}
-_INTS = {"max_records": 1, "shard_count": 1, "audit_channel": 0}          # setting -> least value
-_SECONDS = {"user_cooldown_seconds": 0.0, "page_timeout_seconds": 1.0}
+_INTS = {"max_records": 1, "shard_count": 1, "audit_channel": 0,          # setting -> least value
+         "answer_threads": 1, "picture_processes": 0}
+_SECONDS = {"user_cooldown_seconds": 0.0, "page_timeout_seconds": 1.0, "answer_wait_seconds": 0.1,
+            "picture_wait_seconds": 0.1, "shutdown_seconds": 0.0, "health_seconds": 1.0}
 _BOOLS = {"message_content_intent"}
 
 

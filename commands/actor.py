@@ -5,11 +5,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_adapter.answer_pages import escape
 from bot.discord_adapter.descriptions import describe_from_data
-from bot.discord_adapter.replies import choices, run_engine, send_answer
-from bot.discord_adapter.sending import send_notice
-from bot.engine import names, options
+from bot.discord_adapter.replies import choices, reply_with_answer
+from bot.engine import names
 
 
 class Actor(commands.Cog):
@@ -19,11 +17,7 @@ class Actor(commands.Cog):
     @app_commands.command(description="Everything a country, parliament or organisation did, newest first")
     @app_commands.describe(name="Start typing a name")  # setup() adds the data's busiest names
     async def actor(self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]) -> None:
-        try:
-            answer = await run_engine(interaction, options.actor_answer, self.bot.engine, name)
-        except names.UnknownName as exc:
-            return await send_notice(interaction, escape(str(exc)), "actor")
-        await send_answer(interaction, answer, "actor")
+        await reply_with_answer(interaction, "actor", ["c", name])
 
     @actor.autocomplete("name")
     async def name_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

@@ -6,7 +6,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_adapter.descriptions import describe_from_data
-from bot.discord_adapter.replies import run_engine, send_answer
+from bot.discord_adapter.replies import reply_with_answer
 
 
 class Ask(commands.Cog):
@@ -17,8 +17,7 @@ class Ask(commands.Cog):
     @app_commands.command(description="Ask a question about the data")
     @app_commands.describe(question="Your question, in plain words")
     async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 300]) -> None:
-        answer = await run_engine(interaction, self.bot.engine.answer, question)
-        await send_answer(interaction, answer, "ask")
+        await reply_with_answer(interaction, "ask", ["a", question])
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -1,4 +1,4 @@
-"""/timeline and /stats — the records as a picture, drawn in a worker thread off the event loop."""
+"""/timeline and /stats — the records as a picture, drawn in the pictures lane (a worker process)."""
 from __future__ import annotations
 
 import io
@@ -7,14 +7,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discord_adapter.ack_first import in_lane
 from bot.discord_adapter.answer_pages import DESCRIPTION_MAX, TITLE_MAX, clip, escape
 from bot.discord_adapter.embeds import to_embed
-from bot.discord_adapter.replies import choices, run_engine
+from bot.discord_adapter.replies import choices
 from bot.discord_adapter.sending import log_interaction, send_embed, send_notice
 from bot.engine import names
 from bot.engine.names import UnknownName
 from bot.pictures.draw import EmptyChart
-from bot.pictures.select import stats_chart, timeline_chart
+from bot.pictures.select import draw
 
 Year = app_commands.Range[int, 1900, 2100]
 
@@ -32,14 +33,14 @@ class Charts(commands.Cog):
     def __init__(self, bot: commands.Bot):
         self.bot = bot
 
-    async def _draw(self, interaction: discord.Interaction, command: str, fn, **options) -> None:
+    async def _draw(self, interaction: discord.Interaction, command: str, **options) -> None:
         try:
-            chart, sel = await run_engine(interaction, lambda: fn(self.bot.engine, **options))
+            chart, label, count = await in_lane(interaction, "pictures", draw, command, options, self.bot.lanes.where)
         except (UnknownName, EmptyChart) as exc:
             await send_notice(interaction, escape(str(exc)), command)
             return
-        await send_chart(interaction, chart, f"{'Timeline' if command == 'timeline' else 'Stats'}: {sel.label}",
-                         command, len(sel.records))
+        await send_chart(interaction, chart, f"{'Timeline' if command == 'timeline' else 'Stats'}: {label}",
+                         command, count)
 
     @app_commands.command(description="A timeline picture: who did what, when")
     @app_commands.describe(actor="Only this actor", actor2="…and this one", type="Only this type of action",
@@ -50,7 +51,7 @@ class Charts(commands.Cog):
     async def timeline(self, interaction: discord.Interaction, actor: str | None = None, actor2: str | None = None,
                        type: str | None = None, start: Year | None = None, end: Year | None = None,
                        rows: str = "actor") -> None:
-        await self._draw(interaction, "timeline", timeline_chart, actors=[a for a in (actor, actor2) if a],
+        await self._draw(interaction, "timeline", actors=[a for a in (actor, actor2) if a],
                          types=[type] if type else [], start=start, end=end, rows=rows)
 
     @app_commands.command(description="Records per year, per type of action and per actor, as a chart")
@@ -59,7 +60,7 @@ class Charts(commands.Cog):
     @app_commands.rename(start="from", end="to")
     async def stats(self, interaction: discord.Interaction, actor: str | None = None, type: str | None = None,
                     start: Year | None = None, end: Year | None = None) -> None:
-        await self._draw(interaction, "stats", stats_chart, actors=[actor] if actor else [],
+        await self._draw(interaction, "stats", actors=[actor] if actor else [],
                          types=[type] if type else [], start=start, end=end)
 
     @timeline.autocomplete("actor")

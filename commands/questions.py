@@ -5,7 +5,6 @@ Plain (unmentioned) questions need the privileged message content intent
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import time
@@ -16,6 +15,8 @@ from discord.ext import commands
 from bot.discord_adapter.answer_pages import notice_page
 from bot.discord_adapter.embeds import to_embed
 from bot.discord_adapter.errors import friendly
+from bot.discord_adapter.flights import RESTARTING, CutShort
+from bot.discord_adapter.lanes import Busy
 from bot.discord_adapter.replies import reply_to_message
 
 log = logging.getLogger("bot.discord")
@@ -57,19 +58,26 @@ class Questions(commands.Cog):
                 pass
             log.info("question user=%s on cooldown", message.author.id)
             return
+        if self.bot.flights.closing:  # stopping: not taken on
+            return await self._tell(message, RESTARTING)
         t0 = time.perf_counter()
         try:
-            async with message.channel.typing():
-                answer = await asyncio.to_thread(self.bot.engine.answer, question)
-            await reply_to_message(self.bot, message, answer)
+            async with self.bot.flights.question(message), message.channel.typing():
+                answer = await reply_to_message(self.bot, message, question)
             log.info("question user=%s channel=%s latency_ms=%d results=%d kind=%s", message.author.id,
                      message.channel.id, (time.perf_counter() - t0) * 1000, len(answer.records), answer.kind)
         except Exception as exc:
-            log.error("question user=%s failed", message.author.id, exc_info=exc)
-            try:
-                await message.reply(embed=to_embed(notice_page(friendly(exc)), notice=True), mention_author=False)
-            except discord.HTTPException:
-                pass
+            if isinstance(exc, (Busy, CutShort)):
+                log.info("question user=%s: %s", message.author.id, friendly(exc))
+            else:
+                log.error("question user=%s failed", message.author.id, exc_info=exc)
+            await self._tell(message, friendly(exc))
+
+    async def _tell(self, message: discord.Message, text: str) -> None:
+        try:
+            await message.reply(embed=to_embed(notice_page(text), notice=True), mention_author=False)
+        except discord.HTTPException:
+            pass
 
 
 async def setup(bot: commands.Bot) -> None:

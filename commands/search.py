@@ -5,11 +5,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discord_adapter.ack_first import in_lane
 from bot.discord_adapter.answer_pages import escape
 from bot.discord_adapter.descriptions import describe_from_data
-from bot.discord_adapter.replies import choices, run_engine, send_answer
+from bot.discord_adapter.replies import choices, reply_with_answer
 from bot.discord_adapter.sending import send_notice
-from bot.engine import names, options
+from bot.engine import names
 
 Year = app_commands.Range[int, 1900, 2100]
 HINT = "Give at least one filter: `actor`, `type`, `year` (or `from` / `to`) or `text`{example}. To ask in plain words, use `/ask`."
@@ -37,20 +38,14 @@ class Search(commands.Cog):
                      from_year: Year | None = None, to_year: Year | None = None,
                      text: app_commands.Range[str, 1, 200] | None = None) -> None:
         if not any((actor, kind, year, from_year, to_year, text)):
-            return await send_notice(interaction, await run_engine(interaction, lambda: hint(self.bot.engine.state)),
+            return await send_notice(interaction, await in_lane(interaction, "answers", lambda: hint(self.bot.engine.state)),
                                      "search")
         if year and (from_year or to_year):
             return await send_notice(interaction, "Give either `year`, or `from` / `to`, not both.", "search")
         start, end = (year, year) if year else (from_year, to_year)
         if start and end and start > end:
             return await send_notice(interaction, f"`from` ({start}) is after `to` ({end}).", "search")
-        try:
-            answer = await run_engine(interaction, lambda: options.answer_for(
-                self.bot.engine, actors=[actor or ""], types=[kind or ""], start=start, end=end, text=text or "",
-                prefix="Search: "))
-        except names.UnknownName as exc:
-            return await send_notice(interaction, escape(str(exc)), "search")
-        await send_answer(interaction, answer, "search")
+        await reply_with_answer(interaction, "search", ["s", actor, kind, start, end, text])
 
     @search.autocomplete("actor")
     async def actor_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

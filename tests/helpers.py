@@ -6,6 +6,11 @@ the fake Discord, in tests/fakediscord/plugin.py.
 """
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
+import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,13 +55,83 @@ async def started(fake: FakeDiscord, engine: Engine, tmp_path: Path, *, cog: com
     return bot
 
 
-async def final_response(fake: FakeDiscord, interaction_id: int | str, timeout: float = 10.0) -> dict:
-    """The response that carries an interaction's reply: the callback, or, when the bot deferred
-    ("thinking…", as it does when the work takes over 2 s on a busy machine), the follow-up."""
-    first = await fake.wait_for_response(interaction_id, timeout)
-    if first["type"] == 5:
-        return await fake.wait_for_response(interaction_id, timeout, count=2)
-    return first
+async def answer_of(fake: FakeDiscord, interaction_id: int, timeout: float = 10.0) -> dict:
+    """The response that carries an interaction's answer: its callback when it answered at once
+    (type 4), else the follow-up after its "thinking…" (the bot defers whenever the work may
+    take a while, e.g. the first picture, drawn by a process that is still starting)."""
+    def found() -> dict | None:
+        return next((r for r in fake.responses(interaction_id) if r["status"] < 300 and (
+            (r["kind"] == "callback" and r["type"] == 4) or r["kind"] == "followup")), None)
+
+    await fake.wait_for(found, timeout)
+    return found()
+
+
+class BotProcess:
+    """``python -m bot run`` (or ``args``) from the checkout ``code``, in a subprocess talking to
+    ``fake``; ``settings`` go into its config file. Also used by benchmarks/bench_discord.py."""
+
+    def __init__(self, fake: FakeDiscord, tmp: Path, *, code: Path = ROOT, args: tuple[str, ...] = ("-m", "bot", "run"),
+                 **settings):
+        self.fake, self.tmp, self.code, self.args = fake, tmp, code, args
+        self.log = tmp / f"bot-{time.monotonic_ns()}.log"
+        self.stderr = tmp / "bot-stderr.txt"
+        config = {"data_dir": FROZEN_DATA, "database": tmp / "index.db", "log_file": self.log, **settings}
+        self.config = tmp / f"config-{time.monotonic_ns()}.yaml"
+        self.config.write_text("".join(f"{k}: {v}\n" for k, v in config.items()), encoding="utf-8")
+        self.proc: asyncio.subprocess.Process | None = None
+        self.signalled = False
+
+    async def start(self, timeout: float = 60.0) -> BotProcess:
+        """Started, and connected to the fake's gateway."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "UYGHUR_BOT_"))}
+        env.update(DISCORD_TOKEN="fake-token", DISCORD_API_BASE=self.fake.api_base,
+                   DISCORD_GATEWAY_URL=self.fake.gateway_url, PYTHONPATH=str(self.code),
+                   UYGHUR_BOT_CONFIG=str(self.config), XDG_CACHE_HOME=str(self.tmp / "cache"))
+        seen = len(self.fake.gateway_connections)
+        with open(self.stderr, "ab") as err:
+            self.proc = await asyncio.create_subprocess_exec(sys.executable, *self.args, cwd=self.code, env=env,
+                                                             stdout=asyncio.subprocess.DEVNULL, stderr=err)
+        waiter = asyncio.ensure_future(self.fake.wait_for(
+            lambda: len(self.fake.gateway_connections) > seen and self.fake._live, timeout))
+        exited = asyncio.ensure_future(self.proc.wait())
+        await asyncio.wait({waiter, exited}, return_when=asyncio.FIRST_COMPLETED)
+        if exited.done():
+            waiter.cancel()
+            raise RuntimeError(f"the bot exited ({self.proc.returncode}): {self.stderr.read_text()[-2000:]}")
+        exited.cancel()
+        waiter.result()  # identified (the cogs are loaded and the index is open before it connects)
+        await asyncio.sleep(0.3)  # READY and GUILD_CREATE handled
+        return self
+
+    async def __aenter__(self) -> BotProcess:
+        return await self.start()
+
+    async def __aexit__(self, *exc) -> None:
+        if self.proc is not None and self.proc.returncode is None:  # the block failed: leave nothing behind
+            self.proc.kill()
+            await self.proc.wait()
+
+    def send_signal(self, sig: int = signal.SIGTERM) -> None:
+        self.proc.send_signal(sig)
+        self.signalled = True
+
+    async def stop(self, sig: int = signal.SIGTERM, timeout: float = 60.0) -> int:
+        """The exit code after ``sig`` (unless a signal was sent already: a second one means
+        "hurry"); killed if it takes longer than ``timeout``."""
+        if self.proc.returncode is None:
+            if not self.signalled:
+                self.send_signal(sig)
+            try:
+                await asyncio.wait_for(self.proc.wait(), timeout)
+            except asyncio.TimeoutError:
+                self.proc.kill()
+                await self.proc.wait()
+        await self.fake.wait_for(lambda: not self.fake._live, 10)
+        return self.proc.returncode
+
+
+final_response = answer_of   # the name the configuration and dataset tests use
 
 
 def forget_cli_logging() -> None:

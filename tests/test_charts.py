@@ -7,7 +7,7 @@ import sys
 
 import pytest
 from fakediscord import running_bot
-from helpers import EPHEMERAL, ROOT, embed, final_response, started
+from helpers import EPHEMERAL, ROOT, answer_of, embed, started
 
 from bot.discord_adapter.client import sync_commands
 from bot.engine.names import UnknownName
@@ -47,7 +47,7 @@ async def test_timeline_and_stats_reply_with_a_png(fake, engine, tmp_path):
         await sync_commands(bot, fake.guild.id)
         for name, options in (("timeline", {"actor": "Canada", "rows": "type"}), ("stats", {"from": 2021, "to": 2021})):
             iid = await fake.dispatch_slash(name, options, user=fake.member)
-            response = await final_response(fake, iid)
+            response = await answer_of(fake, iid)
             assert not (response["data"].get("flags") or 0) & EPHEMERAL
             [file] = response["files"]
             width, height = png_size(file["data"])
@@ -56,6 +56,6 @@ async def test_timeline_and_stats_reply_with_a_png(fake, engine, tmp_path):
             assert e["image"]["url"] == "attachment://chart.png"
             assert "Source: International Responses to the Uyghur Crisis" in e["description"]
         iid = await fake.dispatch_slash("timeline", {"type": "sanctions", "from": 2015, "to": 2015})
-        empty = await final_response(fake, iid)
+        empty = await answer_of(fake, iid)
         assert empty["data"]["flags"] & EPHEMERAL and not empty["files"]
         assert "nothing to draw" in embed(empty)["description"]

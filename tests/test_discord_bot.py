@@ -17,8 +17,10 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 from fakediscord import FakeDiscord, limits, running_bot
-from helpers import EPHEMERAL, FROZEN_DATA, ROOT, embed, started
+from helpers import EPHEMERAL, FROZEN_DATA, ROOT, answer_of, embed, started
 
+from bot.config import Settings
+from bot.dataset.store import Store
 from bot.discord_adapter.checks import moderator_only
 from bot.discord_adapter.client import ResponsesBot, sync_commands
 from bot.engine.engine import Engine
@@ -31,15 +33,6 @@ pytestmark = pytest.mark.asyncio
 
 def buttons(message: dict) -> dict[str, dict]:
     return {c["label"]: c for row in message["components"] for c in row["components"]}
-
-
-async def view_ready(bot: ResponsesBot, message_id: int | str) -> None:
-    """discord.py registers a view once the send has returned; clicks before that are dropped."""
-    for _ in range(200):
-        if int(message_id) in bot.views:
-            return
-        await asyncio.sleep(0.01)
-    raise TimeoutError("view never registered")
 
 
 async def no_message(fake: FakeDiscord, channel_id: int, wait: float = 0.3) -> bool:
@@ -62,6 +55,19 @@ class GatedEngine(Engine):
         if not self.gate.acquire(timeout=10):
             raise TimeoutError("the test never let the answer through")
         return super().answer(question)
+
+
+class GatedStore(Store):
+    """apply() (the save Confirm runs) waits until the test opens the gate."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.gate = threading.Event()
+
+    def apply(self, *args, **kwargs):
+        if not self.gate.wait(10):
+            raise TimeoutError("the test never let the save through")
+        return super().apply(*args, **kwargs)
 
 
 class FailingEngine(Engine):
@@ -110,7 +116,6 @@ async def test_ask_answers_with_pages_and_sources(fake, engine, tmp_path):
         b = buttons(message)
         assert list(b) == ["◀", f"1/{pages}", "▶", "Sources"]
         assert b["◀"]["disabled"] and b[f"1/{pages}"]["disabled"] and not b["▶"].get("disabled")
-        await view_ready(bot, message["id"])
 
         # someone else cannot turn the pages
         click = await fake.dispatch_click(message["id"], b["▶"]["custom_id"], user=fake.admin)
@@ -132,22 +137,11 @@ async def test_ask_answers_with_pages_and_sources(fake, engine, tmp_path):
         assert cited and all(f"[{n}]" in second["description"] for n in range(9, 12))
 
         # the Sources button shows this page's passages in full, to anyone, ephemerally
-        click = await fake.dispatch_click(message["id"], b["Sources"]["custom_id"], user=fake.admin)
+        click = await fake.dispatch_click(message["id"], buttons(now)["Sources"]["custom_id"], user=fake.admin)
         shown = await fake.wait_for_response(click)
         assert shown["data"]["flags"] & EPHEMERAL
         text = shown["data"]["embeds"][0]["description"]
         assert "**[9]**" in text and "**[1]**" not in text and "Canadian House of Commons votes 266-0" in text
-
-
-async def test_buttons_are_disabled_on_timeout(fake, engine, tmp_path):
-    bot = await started(fake, engine, tmp_path, page_timeout_seconds=0.3)
-    async with running_bot(bot, fake):
-        await sync_commands(bot, fake.guild.id)
-        iid = await fake.dispatch_slash("ask", {"question": "sanctions"})
-        message = (await fake.wait_for_response(iid))["message"]
-        assert buttons(message)
-        await fake.wait_for(lambda: all(c.get("disabled") for c in buttons(fake.message(message["id"])).values()), 3)
-        assert [r["kind"] for r in fake.responses(iid)] == ["callback", "edit_original"]
 
 
 async def test_no_match_and_help_are_ephemeral(fake, engine, tmp_path):
@@ -259,7 +253,6 @@ async def test_mention_question_is_answered_as_a_reply(fake, engine, tmp_path):
         assert reply["message_reference"]["message_id"] == asked["id"]
         assert reply["embeds"][0]["description"].startswith("8 records (Canada")
         assert ("POST", f"/channels/{fake.channel.id}/typing") in [(r["method"], r["path"]) for r in fake.requests]
-        await view_ready(bot, reply["id"])
         # only the asker turns pages here too; the bot's own echoed reply is not a question
         b = buttons(reply)
         click = await fake.dispatch_click(reply["id"], b["Sources"]["custom_id"], user=fake.admin)
@@ -355,7 +348,7 @@ async def test_failing_engine_and_refused_check(fake, frozen_data, tmp_path):
 async def test_slow_engine_defers_then_follows_up(fake, frozen_data, tmp_path):
     engine = GatedEngine(frozen_data, tmp_path / "index.db")
     bot = await started(fake, engine, tmp_path)
-    bot.defer_after = 0.1
+    bot.direct_by = 0.1
     async with running_bot(bot, fake):
         await sync_commands(bot, fake.guild.id)
         iid = await fake.dispatch_slash("ask", {"question": "what did Canada do"})
@@ -365,7 +358,6 @@ async def test_slow_engine_defers_then_follows_up(fake, frozen_data, tmp_path):
         answer = await fake.wait_for_response(iid, count=2)
         assert answer["kind"] == "followup" and answer["message"]["id"] == first["message"]["id"]
         assert answer["message"]["embeds"][0]["description"].startswith("8 records")
-        await view_ready(bot, answer["message"]["id"])
         # nothing matched: the public "thinking" message goes, the reply is ephemeral
         iid = await fake.dispatch_slash("ask", {"question": "zzyzx quux"})
         assert (await fake.wait_for_response(iid))["type"] == 5
@@ -374,6 +366,30 @@ async def test_slow_engine_defers_then_follows_up(fake, frozen_data, tmp_path):
         kinds = [(r["kind"], r["status"]) for r in fake.responses(iid)]
         assert kinds == [("callback", 200), ("delete_original", 204), ("followup", 200)]
         assert fake.responses(iid)[2]["message"]["flags"] & EPHEMERAL
+
+
+async def test_a_stop_waits_for_a_save_in_flight_and_tells_the_moderator(fake, data_copy, tmp_path):
+    store = GatedStore(data_copy)
+    settings = Settings(data_dir=data_copy, database=tmp_path / "index.db", shutdown_seconds=0.1)
+    bot = ResponsesBot(settings, Engine(data_copy, tmp_path / "index.db"), store=store, guild_ready_timeout=0.05)
+    async with running_bot(bot, fake):
+        await sync_commands(bot, fake.guild.id)
+        iid = await fake.dispatch_slash("record remove", {"id": "de-halt-deportations-2018", "reason": "test"})
+        preview = (await answer_of(fake, iid))["message"]
+        while int(preview["id"]) not in bot.views:  # registered once the send has returned
+            await asyncio.sleep(0.01)
+        click = await fake.dispatch_click(preview["id"], buttons(preview)["Confirm"]["custom_id"])
+        await fake.wait_for_response(click)  # acknowledged; the save waits at the gate
+        stopping = asyncio.ensure_future(bot.shutdown())
+        await asyncio.sleep(0.5)  # well past shutdown_seconds: a save is not cut short
+        assert not stopping.done() and not bot.is_closed()
+        late = await fake.dispatch_slash("ask", {"question": "canada"})
+        assert "restarting" in embed(await answer_of(fake, late))["description"]
+        store.gate.set()
+        await asyncio.wait_for(stopping, 10)
+    outcome = fake.responses(click)[-1]
+    assert outcome["kind"] == "edit_original" and outcome["message"]["embeds"][0]["title"] == "Saved"
+    assert "de-halt-deportations-2018" not in (data_copy / "records" / "germany.yaml").read_text()
 
 
 async def test_moderator_check(fake, engine, tmp_path):

@@ -137,3 +137,20 @@ def test_help_and_about_pages_fit(engine):
 def test_pages_module_does_not_import_discord():
     code = "import sys, bot.discord_adapter.answer_pages; print(any(m.split('.')[0] == 'discord' for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+def test_answer_keys_inline_when_they_fit_else_stored_and_bounded(tmp_path, monkeypatch):
+    from bot.discord_adapter import answer_keys
+    from bot.discord_adapter.page_view import ROOM
+
+    store = answer_keys.KeyStore(tmp_path / "keys.db")
+    short, long = ["a", "what did Canada do"], ["s", "canada", None, 2019, 2021, "forced labour " * 12]
+    inline, stored = answer_keys.encode(short, store, ROOM), answer_keys.encode(long, store, ROOM)
+    assert inline.startswith("=") and stored.startswith("#") and len(stored) == 13
+    assert answer_keys.decode(inline, store) == short and answer_keys.decode(stored, store) == long
+    assert answer_keys.decode('=["zz"]', store) is None  # not something the bot asks
+    monkeypatch.setattr(answer_keys, "KEEP", 3)
+    monkeypatch.setattr(answer_keys, "PRUNE_EVERY", 1)
+    keys = [answer_keys.encode(["a", f"question {i} " + "y" * 100], store, ROOM) for i in range(5)]
+    assert answer_keys.decode(keys[0], store) is None and answer_keys.decode(keys[-1], store) is not None
+    store.close()

@@ -2,7 +2,9 @@
 
 The only module the CLI imports for Discord (and only for run/sync), so `python -m bot ask`
 never loads discord.py. Slash commands live in cogs under commands/, loaded in setup_hook;
-commands are registered with Discord only by an explicit sync, never on start.
+commands are registered with Discord only by an explicit sync, never on start. The client holds
+the lanes of work (lanes.py), the interactions in flight (flights.py) and the health line
+(health.py); SIGTERM or SIGINT stops it gracefully (shutdown()).
 """
 from __future__ import annotations
 
@@ -22,8 +24,15 @@ from discord.ext import commands
 
 from bot.config import Settings
 from bot.dataset.store import Store
+from bot.discord_adapter.ack_first import DIRECT_BY
+from bot.discord_adapter.answer_keys import KeyStore
 from bot.discord_adapter.endpoints import use_endpoints
 from bot.discord_adapter.errors import report_error
+from bot.discord_adapter.flights import Flights
+from bot.discord_adapter.health import Health
+from bot.discord_adapter.lanes import Lanes
+from bot.discord_adapter.page_view import AnswerButton
+from bot.discord_adapter.sending import tell
 from bot.engine.engine import Engine
 from bot.index.build import DataError
 
@@ -70,19 +79,61 @@ class ResponsesBot(commands.AutoShardedBot):
         self.settings = settings
         self.engine = engine or Engine(settings.data_dir, settings.db_path, settings.max_records, strict=False)
         self.store = store or Store(settings.data_dir)  # the moderators' changes to the files in data/
-        self.defer_after = 2.0  # seconds before an interaction is deferred (Discord allows 3)
-        self.engine_calls = 0   # engine calls under way (replies.run_engine defers at once when busy)
+        self.direct_by = DIRECT_BY  # seconds after creation: a result ready later follows up a defer
         self.warm = warm
         self.views: weakref.WeakValueDictionary[int, discord.ui.View] = weakref.WeakValueDictionary()
+        self.lanes = Lanes(settings, self.engine)
+        self.answer_keys = KeyStore(settings.db_path.parent / "answer-keys.db")  # long specs of answer buttons
+        self.health = Health(self.lanes)
+        self.flights = self.health.flights = Flights(tell, report_error, self.health.landed)
+        self.flights.install(self)
+        self._health_task: asyncio.Task | None = None
+        self._stopping: asyncio.Task | None = None
+        self.running: asyncio.Future | None = None  # start(), when `python -m bot run` runs it
 
     async def setup_hook(self) -> None:
+        self.flights.start(asyncio.get_running_loop())
+        self.add_dynamic_items(AnswerButton)  # the answer buttons, even those sent before a restart
+        self._health_task = asyncio.ensure_future(self.health.run(self.settings.health_seconds))
         for ext in EXTENSIONS:
             await self.load_extension(ext)
         if self.warm:  # build or load the index now, not in the first user's 3 seconds
             try:
-                await asyncio.to_thread(self.engine.refresh)
+                await asyncio.to_thread(self.engine.refresh)  # not a lane: its time is no answer's
             except Exception:
                 log.exception("the engine could not load the data; questions will get an error until it can")
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        if event_name == "interaction":
+            self.flights.seen(args[0])
+        super().dispatch(event_name, *args, **kwargs)
+
+    def stop_gracefully(self) -> None:
+        """SIGTERM/SIGINT: a graceful stop; a second signal stops waiting for work in flight."""
+        if self._stopping is None:
+            self._stopping = asyncio.ensure_future(self.shutdown())
+        else:
+            self.flights.hurry()
+
+    async def shutdown(self) -> None:
+        """Stop taking interactions, finish or fail those in flight, then close the connection."""
+        try:
+            finished, cut = await self.flights.land(self.settings.shutdown_seconds)
+            log.info("stopped: %d interaction(s) finished in time, %d cut short", finished, cut)
+        finally:
+            await self.close()
+            if self.running is not None:  # discord.py may be sleeping before a reconnect: do not wait for it
+                self.running.cancel()
+
+    async def close(self) -> None:
+        if self._health_task is not None:
+            self._health_task.cancel()
+        try:
+            await super().close()
+        finally:
+            self.flights.stop(asyncio.get_running_loop())
+            self.lanes.shutdown()
+            self.answer_keys.close()
 
     async def on_message(self, message: discord.Message) -> None:
         return None  # no prefix commands; commands/questions.py answers plain questions
@@ -112,13 +163,19 @@ def _fail(text: str, code: int = 1) -> int:
 async def _run(settings: Settings, token: str, engine: Engine) -> int:
     bot = ResponsesBot(settings, engine)
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM,):
+    for sig in (signal.SIGTERM, signal.SIGINT):
         try:
-            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+            loop.add_signal_handler(sig, bot.stop_gracefully)
         except (NotImplementedError, RuntimeError):
             pass
+    bot.lanes.warm()
     async with bot:
-        await bot.start(token)
+        bot.running = asyncio.ensure_future(bot.start(token))
+        try:
+            await bot.running
+        except asyncio.CancelledError:  # by shutdown(), once closed
+            if not bot.is_closed():
+                raise
     return 0
 
 

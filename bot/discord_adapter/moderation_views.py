@@ -21,6 +21,7 @@ from bot.dataset.store import ChangeRefused
 from bot.discord_adapter.answer_pages import notice_page
 from bot.discord_adapter.embeds import to_embed
 from bot.discord_adapter.errors import report_error
+from bot.discord_adapter.flights import saving
 from bot.discord_adapter.moderation_pages import audit_page, cancelled_page, preview_page, refusal_page, saved_page
 from bot.discord_adapter.replies import INTERACTION_TOKEN_LIFETIME, choices
 from bot.discord_adapter.sending import log_interaction, send_page
@@ -109,15 +110,16 @@ class ConfirmView(discord.ui.View):
         self.stop()
         self._disable()
         await interaction.response.edit_message(view=self)
-        try:
-            entries = await asyncio.to_thread(self.save)
-        except ChangeRefused as exc:
-            await interaction.edit_original_response(embed=to_embed(refusal_page(exc), notice=True), view=self)
-            log.info("/%s user=%s confirm refused: %s", self.command, interaction.user.id, exc)
-            return
-        await interaction.edit_original_response(embed=to_embed(saved_page(entries)), view=self)
-        log_interaction(interaction, self.command, len(entries), "saved")
-        await post_audit(self.bot, entries)
+        async with saving(interaction):  # a graceful stop waits until the moderator is told the outcome
+            try:
+                entries = await asyncio.to_thread(self.save)
+            except ChangeRefused as exc:
+                await interaction.edit_original_response(embed=to_embed(refusal_page(exc), notice=True), view=self)
+                log.info("/%s user=%s confirm refused: %s", self.command, interaction.user.id, exc)
+                return
+            await interaction.edit_original_response(embed=to_embed(saved_page(entries)), view=self)
+            log_interaction(interaction, self.command, len(entries), "saved")
+            await post_audit(self.bot, entries)
         await refresh_engine(self.bot)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
@@ -169,13 +171,14 @@ async def undo_now(interaction: discord.Interaction, bot: Any, kind: str, target
                    command: str) -> None:
     """Revert the last change to ``target`` at once (no preview: an undo is undone by undoing again)."""
     await defer(interaction)
-    try:
-        entry = await asyncio.to_thread(bot.store.undo, kind, target, who(interaction.user), reason or "")
-    except ChangeRefused as exc:
-        return await refuse(interaction, exc, command)
-    await send_page(interaction, saved_page([entry]))
-    log_interaction(interaction, command, 1, "saved")
-    await post_audit(bot, [entry])
+    async with saving(interaction):  # a graceful stop waits until the moderator is told the outcome
+        try:
+            entry = await asyncio.to_thread(bot.store.undo, kind, target, who(interaction.user), reason or "")
+        except ChangeRefused as exc:
+            return await refuse(interaction, exc, command)
+        await send_page(interaction, saved_page([entry]))
+        log_interaction(interaction, command, 1, "saved")
+        await post_audit(bot, [entry])
     await refresh_engine(bot)
 
 

@@ -1,91 +1,110 @@
-"""Answering on Discord: run the engine in a thread, acknowledge in time, send paged embeds.
+"""Answering on Discord: what was asked, worked out in the answers lane, sent as paged embeds.
 
-Timing: the engine runs in a worker thread (asyncio.to_thread). If it has not finished
-after ``bot.defer_after`` seconds (2 s; Discord allows 3 s for the first response) the
-interaction is deferred ("thinking…") and the answer follows up (bot/discord_adapter/sending.py).
+The engine and the page layout run in the answers lane (bot/discord_adapter/lanes.py), behind
+ack_first.in_lane, which acknowledges every interaction within Discord's 3 seconds. The
+buttons under an answer carry what was asked (answer_keys.py, page_view.py), so nothing is
+kept per answer. Autocomplete has a lane of its own and answers within its deadline or with
+no suggestions at all.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import discord
 from discord import app_commands
 
-from bot.discord_adapter.answer_pages import answer_pages
+from bot.discord_adapter import answer_keys
+from bot.discord_adapter.ack_first import in_lane
+from bot.discord_adapter.answer_pages import answer_pages, escape
 from bot.discord_adapter.embeds import to_embed
-from bot.discord_adapter.page_view import PageView
-from bot.discord_adapter.sending import log_interaction, send_embed, started
+from bot.discord_adapter.flights import FLIGHT, CutShort, outcome
+from bot.discord_adapter.lanes import Busy
+from bot.discord_adapter.page_view import ROOM, answer_view
+from bot.discord_adapter.sending import log_interaction, send_embed, send_notice
 from bot.engine.answer import Answer
+from bot.engine.names import UnknownName
 
 log = logging.getLogger("bot.discord")
 EPHEMERAL_KINDS = {"empty", "help"}
-INTERACTION_TOKEN_LIFETIME = 14 * 60.0  # buttons must be disabled before the 15-minute token expires
-BUSY = 4  # engine calls already under way beyond which a new one will queue: defer at once
+INTERACTION_TOKEN_LIFETIME = 14 * 60.0  # a view must be done with an interaction's token before it expires
+AUTOCOMPLETE_BY = 2.0  # seconds after creation: suggestions later than this would miss Discord's 3
 
 
-async def run_engine(interaction: discord.Interaction, fn: Callable[..., Any], *args: Any) -> Any:
-    """``fn(*args)`` in a thread; defer the interaction if it takes longer than bot.defer_after,
-    or straight away when other calls are queued ahead of it (a burst of commands)."""
-    started(interaction)
+@dataclass
+class Made:
+    """An answer with its pages, and the spec its buttons carry (None: no buttons)."""
+    answer: Answer
+    pages: list[dict]
+    spec: str | None
+
+    @property
+    def ephemeral(self) -> bool:
+        return self.answer.kind in EPHEMERAL_KINDS
+
+
+def make(engine: Any, store: answer_keys.KeyStore, spec: list) -> Made:
+    """In the answers lane: the answer to ``spec``, laid out; raises names.UnknownName."""
+    answer = answer_keys.answer(engine, spec)
+    made = Made(answer, answer_pages(answer), None)
+    if not made.ephemeral and (len(made.pages) > 1 or answer.footnotes):
+        made.spec = answer_keys.encode(spec, store, ROOM)
+    return made
+
+
+def _view(made: Made, owner_id: int) -> discord.ui.View | None:
+    if made.spec is None:
+        return None
+    return answer_view(len(made.pages), 0, owner_id, made.spec, bool(made.answer.footnotes))
+
+
+async def reply_with_answer(interaction: discord.Interaction, command: str, spec: list) -> None:
+    """/ask, /actor, /search: the answer to ``spec``, public with buttons, or ephemeral when
+    nothing matched; a name that matches nothing gets a hint."""
     client = interaction.client
-    ahead = getattr(client, "engine_calls", 0)
-    client.engine_calls = ahead + 1  # type: ignore[attr-defined]
     try:
-        task = asyncio.ensure_future(asyncio.to_thread(fn, *args))
-        # Discord's 3 s run from when it created the interaction; under load part of them has
-        # passed before the handler runs. (A clock off by seconds is ignored.)
-        age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
-        budget = getattr(client, "defer_after", 2.0) - (age if 0 < age < 3 else 0.0)
-        if ahead >= BUSY:
-            budget = 0.0
-        done, _ = await asyncio.wait({task}, timeout=max(0.05, budget))
-        if not done and not interaction.response.is_done():
-            await interaction.response.defer(thinking=True)
-            interaction.extras["deferred"] = interaction.extras["public_thinking"] = True
-        return await task
-    finally:
-        client.engine_calls -= 1  # type: ignore[attr-defined]
+        made = await in_lane(interaction, "answers", make, client.engine, client.answer_keys, spec)
+    except UnknownName as exc:
+        return await send_notice(interaction, escape(str(exc)), command)
+    await send_embed(interaction, to_embed(made.pages[0]), ephemeral=made.ephemeral,
+                     view=None if made.ephemeral else _view(made, interaction.user.id))
+    log_interaction(interaction, command, len(made.answer.records), made.answer.kind)
 
 
-async def send_answer(interaction: discord.Interaction, answer: Answer, command: str, *,
-                      title: str | None = None) -> None:
-    """The answer as paged embeds: public with buttons, or ephemeral when nothing matched."""
-    pages = answer_pages(answer, title)
-    ephemeral = answer.kind in EPHEMERAL_KINDS
-    view = None
-    if not ephemeral:
-        timeout = min(interaction.client.settings.page_timeout_seconds, INTERACTION_TOKEN_LIFETIME)
-        view = PageView(pages, answer, interaction.user.id, timeout=timeout)
-        view = None if view.empty else view
-    message = await send_embed(interaction, to_embed(pages[0]), ephemeral=ephemeral, view=view)
+async def reply_to_message(bot: Any, message: discord.Message, question: str) -> Answer:
+    """A plain channel question: a reply (no ping) with the first page and the buttons; raises
+    Busy when the answers lane is full."""
+    made = await bot.lanes.answers.run(make, bot.engine, bot.answer_keys, ["a", question])
+    kwargs: dict[str, Any] = {"embed": to_embed(made.pages[0]), "mention_author": False}
+    view = _view(made, message.author.id)
     if view is not None:
-        view.message = message
-        if message is not None:
-            interaction.client.views[message.id] = view
-    log_interaction(interaction, command, len(answer.records), answer.kind)
+        kwargs["view"] = view
+    await message.reply(**kwargs)
+    return made.answer
 
 
 async def choices(fn: Callable[..., list[tuple[str, str]]], *args: Any) -> list[app_commands.Choice[str]]:
-    """Autocomplete choices from a lookup function, in a thread, well inside Discord's 3 s."""
+    """Autocomplete choices from a lookup function, in the autocomplete lane, by AUTOCOMPLETE_BY
+    seconds after the interaction's creation; none when that cannot be (a full lane, a slow rebuild)."""
+    flight = FLIGHT.get()
+    interaction = flight.interaction if flight is not None else None
+    lanes = getattr(getattr(interaction, "client", None), "lanes", None)
     try:
-        pairs = await asyncio.wait_for(asyncio.to_thread(fn, *args), 2.0)
+        if lanes is None:  # not under one of the bot's interactions (called directly)
+            pairs = await asyncio.wait_for(asyncio.to_thread(fn, *args), AUTOCOMPLETE_BY)
+        else:
+            interaction.extras["autocomplete"] = True
+            lanes.autocomplete.reserve()
+            job = lanes.autocomplete.submit(fn, *args)
+            pairs = (await asyncio.wait_for(outcome(job), max(0.0, AUTOCOMPLETE_BY - flight.age())))[1]
+    except (Busy, CutShort):
+        return []
+    except asyncio.TimeoutError:
+        log.info("autocomplete: no suggestions in time")
+        return []
     except Exception:  # a broken index or a slow rebuild: no suggestions rather than a failure
         log.warning("autocomplete failed", exc_info=True)
         return []
     return [app_commands.Choice(name=label, value=value) for label, value in pairs if label and value]
-
-
-async def reply_to_message(bot: Any, message: discord.Message, answer: Answer) -> discord.Message:
-    """Answer a plain channel question: a reply (no ping) with the first page and the buttons."""
-    pages = answer_pages(answer)
-    view = PageView(pages, answer, message.author.id, timeout=bot.settings.page_timeout_seconds)
-    kwargs: dict[str, Any] = {"embed": to_embed(pages[0]), "mention_author": False}
-    if not view.empty:
-        kwargs["view"] = view
-    sent = await message.reply(**kwargs)
-    if not view.empty:
-        view.message = sent
-        bot.views[sent.id] = view
-    return sent

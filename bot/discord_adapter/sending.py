@@ -15,6 +15,7 @@ import discord
 
 from bot.discord_adapter.answer_pages import notice_page
 from bot.discord_adapter.embeds import to_embed
+from bot.discord_adapter.flights import answered
 
 log = logging.getLogger("bot.discord")
 
@@ -38,9 +39,16 @@ async def send_embed(interaction: discord.Interaction, embed: discord.Embed, *, 
         kwargs["file"] = file
     if not interaction.response.is_done():
         response = await interaction.response.send_message(**kwargs)
+        answered(interaction)
         resource = response.resource
         return resource if isinstance(resource, discord.InteractionMessage) else None
-    if ephemeral and interaction.extras.get("public_thinking") and not interaction.extras.get("thinking_deleted"):
+    message = await _follow_up(interaction, kwargs)
+    answered(interaction)
+    return message
+
+
+async def _follow_up(interaction: discord.Interaction, kwargs: dict[str, Any]) -> discord.Message:
+    if kwargs["ephemeral"] and interaction.extras.get("public_thinking") and not interaction.extras.get("thinking_deleted"):
         interaction.extras["thinking_deleted"] = True
         try:
             await interaction.delete_original_response()
@@ -65,3 +73,22 @@ def log_interaction(interaction: discord.Interaction, command: str, results: int
     log.info("/%s user=%s guild=%s latency_ms=%d results=%d kind=%s%s", command, interaction.user.id,
              interaction.guild_id, elapsed_ms(interaction), results, kind,
              " deferred" if interaction.extras.get("deferred") else "")
+
+
+async def tell(target: discord.Interaction | discord.Message, text: str) -> None:
+    """A short notice of ours to a member: ephemeral for an interaction, a reply to a message.
+    For an interaction whose acknowledgement was cut short (its task cancelled while the defer
+    was on its way) discord.py cannot know whether Discord got it: when Discord says it did,
+    the notice follows up instead."""
+    embed = to_embed(notice_page(text), notice=True)
+    if isinstance(target, discord.Message):
+        await target.reply(embed=embed, mention_author=False)
+        return
+    try:
+        await send_embed(target, embed, ephemeral=True)
+    except discord.HTTPException as exc:
+        if exc.code != 40060:  # "already acknowledged"
+            raise
+        target.extras["public_thinking"] = target.extras.get("acking") == "thinking"
+        await _follow_up(target, {"embed": embed, "ephemeral": True})
+        answered(target)

@@ -6,6 +6,9 @@ order (one fixed colour per type in every chart), the documents' publishers (the
 source) and the asked actors' row names (the other actors' rows are marked as shared)."""
 from __future__ import annotations
 
+import os
+import threading
+import time
 from dataclasses import dataclass, field
 
 from bot.engine import options
@@ -63,3 +66,56 @@ def stats_chart(engine: Engine, *, actors=(), types=(), start=None, end=None, fm
         raise EmptyChart(f"No records match {sel.label}, so there is nothing to count.")
     return render_stats(sel.records, title=f"The records in numbers — {sel.label}", focus=sel.focus, fmt=fmt,
                         **_dataset(engine, start, end)), sel
+
+
+
+# ---- drawing in a worker process (bot/discord_adapter/lanes.py) ------------------------------
+# A worker has no engine of its own until its first job: it opens one on the same data and index
+# as the bot's (read-only; it follows rebuilds like any engine). In a thread of the bot's own
+# process, share_engine() makes it use the bot's engine instead.
+
+_engines: dict[tuple, Engine] = {}
+
+
+def start_worker(parent: int) -> None:
+    """A worker's initializer: it ends itself once the bot's process is gone (killed outright,
+    nothing else would stop it)."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(2.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
+def where(engine: Engine) -> tuple:
+    """What a worker needs to open the same engine: picklable."""
+    return str(engine.data_dir), str(engine.db_path), engine.max_records
+
+
+def share_engine(engine: Engine) -> None:
+    _engines[where(engine)] = engine
+
+
+def _engine(at: tuple) -> Engine:
+    if at not in _engines:
+        _engines[at] = Engine(at[0], at[1], at[2], strict=False)
+    return _engines[at]
+
+
+def warm(at: tuple) -> None:
+    """Load the drawing code and the index before the first picture is asked for."""
+    import bot.pictures.draw  # noqa: F401
+
+    try:
+        _engine(at).refresh()
+    except Exception:  # bad data: the first picture says so
+        pass
+
+
+def draw(kind: str, options: dict, at: tuple):
+    """(Chart, label, number of records drawn) for /timeline or /stats; raises UnknownName,
+    EmptyChart or DataError (all picklable)."""
+    fn = timeline_chart if kind == "timeline" else stats_chart
+    chart, sel = fn(_engine(at), **options)
+    return chart, sel.label, len(sel.records)
