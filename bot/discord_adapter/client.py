@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.dataset.store import Store
 from bot.discord_adapter.endpoints import use_endpoints
 from bot.discord_adapter.errors import report_error
+from bot.discord_adapter.moderation_views import recover_now
 from bot.engine.engine import Engine
 
 log = logging.getLogger("bot.discord")
@@ -76,6 +77,7 @@ class ResponsesBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         for ext in EXTENSIONS:
             await self.load_extension(ext)
+        await recover_now(self)   # a save a crash cut short is finished (or its conflict recorded) before any answer
         if self.warm:  # build or load the index now, not in the first user's 3 seconds
             try:
                 await asyncio.to_thread(self.engine.refresh)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Iterator
 from bot.dataset.files import content_hash, record_files, stat_signature
 from bot.dataset.reader import Reader
 from bot.dataset.schema import errors_only, load_dataset, read_vocabularies
+from bot.dataset.store import reading
 from bot.dataset.yamlio import Problem
 from bot.files import locked
 from bot.index.rows import FileRows, each_file
@@ -76,7 +77,8 @@ def ensure_index(data_dir: Path, db_path: Path, force: bool = False) -> bool:
     """Rebuild when the data changed; True if it did. Raises DataError on bad data."""
     if not force and is_fresh(data_dir, db_path):
         return False
-    with locked(f"{db_path}.lock"):  # one builder at a time; the others wait, then find it fresh
+    # one builder at a time (the others wait, then find it fresh), reading no save half made
+    with locked(f"{db_path}.lock"), reading(data_dir):
         if not force and is_fresh(data_dir, db_path):
             return False
         build(data_dir, db_path)
