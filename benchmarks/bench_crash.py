@@ -22,14 +22,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import random
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,6 +127,40 @@ def writer(data: str, w: int, edits: int, ids: list[str]) -> None:
                 print("retry", flush=True)
 
 
+class Child:
+    """A real process forked from this one (so it starts without importing anything again),
+    running target(*args) with its prints sent back through a pipe; SIGKILL ends it like any."""
+
+    def __init__(self, target, *args):
+        r, w = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:   # the child
+            os.close(r)
+            sys.stdout = os.fdopen(w, "w", buffering=1)
+            code = 0
+            try:
+                target(*args)
+            except BaseException:
+                traceback.print_exc()
+                code = 1
+            finally:
+                sys.stdout.flush()
+                os._exit(code)
+        os.close(w)
+        self.stdout, self.code = os.fdopen(r), None
+
+    def kill(self) -> None:
+        os.kill(self.pid, signal.SIGKILL)
+
+    def wait(self) -> int:
+        """Its exit code, or minus the signal that ended it (as subprocess has it)."""
+        if self.code is None:
+            status = os.waitpid(self.pid, 0)[1]
+            self.code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+            self.stdout.close()
+        return self.code
+
+
 # --------------------------------------------------------------------------- the checks (the parent)
 
 def _state(data: Path) -> dict:
@@ -165,15 +200,15 @@ def mixed(work: Path, changes: int, seed: int) -> dict:
     initial, rng = _state(data), random.Random(seed)
     saved: set[int] = set()
     report = {"changes": changes, "saved": 0, "refused": 0, "kills": 0, "stage_kills": dict.fromkeys(STAGES, 0),
-              "torn": 0, "lost": 0, "history_mismatch": 0, "conflicts": 0, "recovered": 0, "failures": []}
-    start, runs = 0, 0
+              "torn": 0, "lost": 0, "history_mismatch": 0, "conflicts": 0, "recovered": 0, "failures": [],
+              "refusals": []}
+    start, runs, staged = 0, 0, 0
     while start < changes:
         crash_op, stage, runs = -1, "", runs + 1
-        if runs % 2:   # every other run dies exactly at a stage of a save (each in turn), the others at random
-            crash_op, stage = start + rng.randrange(3, 9), STAGES[(runs // 2) % len(STAGES)]
-        proc = subprocess.Popen([sys.executable, __file__, "--child", "driver", str(data), str(seed), str(start),
-                                 str(changes), str(crash_op), stage], stdout=subprocess.PIPE, text=True)
-        deadline = None if stage else time.monotonic() + rng.uniform(0.2, 1.0)
+        if runs <= len(STAGES) or runs % 2:   # die exactly at a stage of a save (each in turn), else at random
+            crash_op, stage, staged = start + rng.randrange(2, 6), STAGES[staged % len(STAGES)], staged + 1
+        proc = Child(driver, str(data), seed, start, changes, crash_op, stage)
+        deadline = None if stage else time.monotonic() + rng.uniform(0.02, 0.3)
         last = start - 1
         for line in proc.stdout:
             word, i, *rest = line.split()
@@ -183,12 +218,12 @@ def mixed(work: Path, changes: int, seed: int) -> dict:
                 report["saved"] += 1
             elif word == "refused":
                 report["refused"] += 1
+                report["refusals"].append(" ".join(rest)[:200])
             if deadline and time.monotonic() > deadline:
                 time.sleep(rng.uniform(0, 0.02))
                 proc.kill()
                 break
-        proc.wait()
-        if proc.returncode == -signal.SIGKILL:
+        if proc.wait() == -signal.SIGKILL:
             report["kills"] += 1
             if stage and last == crash_op:
                 report["stage_kills"][stage] += 1
@@ -203,14 +238,22 @@ def mixed(work: Path, changes: int, seed: int) -> dict:
     return report
 
 
-def writers(work: Path, n: int, edits: int) -> dict:
+def start_writers(work: Path, n: int, edits: int) -> tuple:
+    """The writers, started (they run while the mixed changes do: another folder)."""
     data = work / "writers"
     shutil.copytree(FROZEN, data, ignore=shutil.ignore_patterns(".*", "history.jsonl"))
     ids = POOL[:3]
     first = {rid: revision(Store(data).get("record", rid)) for rid in ids}
-    procs = [subprocess.Popen([sys.executable, __file__, "--child", "writer", str(data), str(w), str(edits),
-                               ",".join(ids)], stdout=subprocess.PIPE, text=True) for w in range(n)]
-    lines = [line.split(maxsplit=3) for p in procs for line in p.communicate()[0].splitlines()]
+    procs = [Child(writer, str(data), w, edits, ids) for w in range(n)]
+    return data, ids, first, procs, n, edits
+
+
+def writers(data: Path, ids: list[str], first: dict, procs: list, n: int, edits: int) -> dict:
+    lines = []
+    for proc in procs:
+        out = proc.stdout.read()
+        proc.wait()
+        lines += [line.split(maxsplit=3) for line in out.splitlines()]
     ok = [x for x in lines if x[0] == "ok"]
     store = Store(data)
     broken, missing = [], []
@@ -240,19 +283,12 @@ def main() -> int:
     p.add_argument("--out", default=str(ROOT / "benchmarks" / "out" / "crash.json"))
     p.add_argument("--tmp", help="where the data copies go (default: the system's temporary folder); a SIGKILL "
                                  "loses nothing the kernel has, so a RAM disk (/dev/shm) tests the same, faster")
-    p.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = p.parse_args()
-    if args.child:
-        kind, data, *rest = args.child
-        if kind == "driver":
-            driver(data, int(rest[0]), int(rest[1]), int(rest[2]), int(rest[3]), rest[4] if len(rest) > 4 else "")
-        else:
-            writer(data, int(rest[0]), int(rest[1]), rest[2].split(","))
-        return 0
+    logging.basicConfig(level=logging.ERROR)   # recovery's warnings: counted in the report instead
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-crash-", dir=args.tmp) as tmp:
-        report = {"mixed": mixed(Path(tmp), args.changes, args.seed),
-                  "concurrent": writers(Path(tmp), args.writers, args.edits)}
+        started = start_writers(Path(tmp), args.writers, args.edits)
+        report = {"mixed": mixed(Path(tmp), args.changes, args.seed), "concurrent": writers(*started)}
     report["seconds"] = round(time.perf_counter() - t0, 1)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(report, indent=1), encoding="utf-8")

@@ -4,10 +4,11 @@ It lives in the data folder (data/history.jsonl), next to the files it describes
 survives restarts and index rebuilds and travels with the data in git. A line cut short by
 a crash is not a change: readers skip it.
 
-Nothing reads the whole log on a change. Saving needs only the last number (read from the
-end of the file); a record's history is found through an index of where each entry starts,
-kept in memory and in a sidecar file (.history.jsonl.idx, a cache: rebuilt from the log
-whenever it does not match it) that only writers, under the store's lock, extend.
+Nothing reads the whole log on a change. Saving needs only the last number: the last line of
+the index, checked against the log, and whatever the log gained after it. A record's history
+is found through that index of where each entry starts (.history.jsonl.idx, a sidecar file
+that only writers extend, under the store's lock: a cache, rebuilt from the log whenever it
+does not match it), read whole only when a record's history is asked for.
 """
 from __future__ import annotations
 
@@ -69,56 +70,44 @@ class History:
         self.path = path
         self.index_path = path.with_name(f".{path.name}.idx")
         self._ino, self._covered, self._last = None, 0, 0
-        self._where: dict[tuple[str, str], list[tuple[int, int]]] = {}
-        self._rows: dict[int, str] = {}   # offset in the log -> its index line, for every entry
+        self._indexed = 0   # how far into the log the sidecar goes (0: it does not match the log)
+        self._rows: dict[int, str] = {}   # offset -> index line, for the entries past _indexed
+        self._where: dict[tuple[str, str], list[tuple[int, int]]] | None = None   # loaded when asked
 
     # ---- the index ---------------------------------------------------------------------
-    def _reset(self) -> None:
-        self._covered, self._last, self._where, self._rows = 0, 0, {}, {}
+    def _sidecar_tail(self) -> tuple | None:
+        """The sidecar's last line, parsed, if it is whole."""
+        try:
+            with open(self.index_path, "rb") as fh:
+                fh.seek(max(0, fh.seek(0, os.SEEK_END) - 4096))
+                lines = fh.read().decode("utf-8", "replace").splitlines(keepends=True)
+        except OSError:
+            return None
+        return _row(lines[-1]) if lines else None
 
-    def _add(self, seq: int, kind: str, target: str, offset: int, length: int) -> None:
-        self._where.setdefault((kind, target), []).append((offset, length))
-        self._last = max(self._last, seq)
-        self._rows[offset] = f"{seq}\t{kind}\t{target}\t{offset}\t{length}\n"
-
-    def _matches_log(self, row: tuple) -> bool:
+    def _matches_log(self, row: tuple | None, size: int) -> bool:
+        if row is None or row[3] + row[4] > size:
+            return False
         seq, kind, target, offset, length = row
         with open(self.path, "rb") as fh:
             fh.seek(offset)
             e = _entry(fh.read(length))
         return e is not None and (e.seq, e.kind, e.target) == (seq, kind, target)
 
-    def _load_sidecar(self, size: int) -> None:
-        """The index as the last writer left it, if it describes this log (not an older one)."""
-        try:
-            lines = self.index_path.read_text(encoding="utf-8").splitlines(keepends=True)
-        except (OSError, UnicodeDecodeError):
-            return
-        rows, end = [], 0
-        for line in lines:
-            row = _row(line)
-            if row is None or row[3] < end:
-                break   # torn, or not in the log's order: what follows is not trusted
-            rows.append(row)
-            end = row[3] + row[4]
-        if not rows or end > size or not self._matches_log(rows[-1]):
-            return
-        for row in rows:
-            self._add(*row)
-        self._covered = end
-
     def _sync(self) -> None:
-        """Bring the index up to the end of the log, reading only what was appended since."""
+        """Bring what is known up to the end of the log, reading only what was appended since:
+        on a new log, only the sidecar's last line, then the log after it."""
         try:
             st = os.stat(self.path)
         except FileNotFoundError:
-            self._ino = None
-            self._reset()
+            self._ino, self._covered, self._last, self._indexed, self._rows, self._where = None, 0, 0, 0, {}, None
             return
         if st.st_ino != self._ino or st.st_size < self._covered:
-            self._reset()
-            self._ino = st.st_ino
-            self._load_sidecar(st.st_size)
+            self._ino, self._rows, self._where = st.st_ino, {}, None
+            row = self._sidecar_tail()
+            ok = self._matches_log(row, st.st_size)
+            self._indexed = self._covered = row[3] + row[4] if ok else 0
+            self._last = row[0] if ok else 0
         if st.st_size == self._covered:
             return
         with open(self.path, "rb") as fh:
@@ -134,26 +123,55 @@ class History:
             offset += len(raw)
         self._covered = offset
 
+    def _add(self, seq: int, kind: str, target: str, offset: int, length: int) -> None:
+        self._last = max(self._last, seq)
+        self._rows[offset] = f"{seq}\t{kind}\t{target}\t{offset}\t{length}\n"
+        if self._where is not None:
+            self._where.setdefault((kind, target), []).append((offset, length))
+
+    def _index(self) -> dict:
+        """Where every entry starts, by record: the sidecar as far as it matches the log, and what
+        was read of the log past it."""
+        self._sync()
+        if self._where is None:
+            rows: dict[int, tuple] = {}
+            if self._indexed:
+                try:
+                    lines = self.index_path.read_text(encoding="utf-8").splitlines(keepends=True)
+                except (OSError, UnicodeDecodeError):
+                    lines = []
+                rows = {r[3]: r for r in map(_row, lines) if r is not None and r[3] < self._indexed}
+            rows.update((o, _row(line)) for o, line in self._rows.items())
+            self._where = {}
+            for offset in sorted(rows):
+                _, kind, target, _, length = rows[offset]
+                self._where.setdefault((kind, target), []).append((offset, length))
+        return self._where
+
     def _save_sidecar(self) -> None:
-        """Extend the sidecar with what it lacks (only under the store's lock: one writer at a time),
-        or write it anew when its last line is not one of ours."""
-        end, last = 0, None
-        try:
-            with open(self.index_path, "rb") as fh:
-                fh.seek(max(0, fh.seek(0, os.SEEK_END) - 4096))
-                tail = fh.read().decode("utf-8", "replace").splitlines(keepends=True)
-            last = _row(tail[-1]) if tail else None
-        except OSError:
-            tail = []
-        fresh = bool(tail) and (last is None or self._rows.get(last[3]) != tail[-1])
-        if last is not None and not fresh:
-            end = last[3] + last[4]
+        """Extend the sidecar with the entries it lacks (only under the store's lock: one writer at a
+        time), or write it anew when it does not match the log (missing, torn, another log's)."""
+        row = self._sidecar_tail()
+        end = row[3] + row[4] if self._matches_log(row, self._covered) else 0
+        if not end and self._indexed:
+            self._rows.update(self._all_rows(0, self._indexed))
         rows = [self._rows[o] for o in sorted(self._rows) if o >= end]
         try:
-            with open(self.index_path, "w" if fresh else "a", encoding="utf-8") as fh:
+            with open(self.index_path, "a" if end else "w", encoding="utf-8") as fh:
                 fh.writelines(rows)
+            self._indexed, self._rows = self._covered, {}
         except OSError:
             pass   # a cache: the next writer tries again
+
+    def _all_rows(self, start: int, stop: int) -> dict[int, str]:
+        out, offset = {}, start
+        with open(self.path, "rb") as fh:
+            fh.seek(start)
+            for raw in fh.read(stop - start).splitlines(keepends=True):
+                if raw.endswith(b"\n") and (e := _entry(raw)) is not None:
+                    out[offset] = f"{e.seq}\t{e.kind}\t{e.target}\t{offset}\t{len(raw)}\n"
+                offset += len(raw)
+        return out
 
     # ---- reading -----------------------------------------------------------------------
     def _raw(self, spots: list[tuple[int, int]]) -> list[bytes]:
@@ -165,8 +183,7 @@ class History:
         return out
 
     def for_target(self, kind: str, target: str) -> list[Entry]:
-        self._sync()
-        spots = self._where.get((kind, target), [])
+        spots = self._index().get((kind, target), [])
         return [e for e in map(_entry, self._raw(spots)) if e is not None] if spots else []
 
     def entries(self) -> list[Entry]:
