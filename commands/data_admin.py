@@ -2,7 +2,8 @@
 
 Import checks the attachment's size before downloading it (from Discord's CDN, through the
 bot's HTTP session), validates the whole file, previews what would be added, changed and
-removed, and saves only on Confirm. Reload re-reads data/ after an edit on disk.
+removed, and saves only on Confirm (twice, naming the count, when it removes most records).
+Reload finishes a save a crash cut short, then re-reads data/ after an edit on disk.
 """
 from __future__ import annotations
 
@@ -19,7 +20,15 @@ from bot.dataset.transfer import MAX_IMPORT_BYTES, apply_import, export_text, pl
 from bot.discord_adapter.answer_pages import notice_page
 from bot.discord_adapter.checks import moderator_only
 from bot.discord_adapter.moderation_pages import import_preview_page, reload_page
-from bot.discord_adapter.moderation_views import ModeratorCog, ask_to_confirm, defer, refuse, who
+from bot.discord_adapter.moderation_views import (
+    ModeratorCog,
+    ask_to_confirm,
+    defer,
+    recover_now,
+    refuse,
+    report_recovery,
+    who,
+)
 from bot.discord_adapter.sending import log_interaction, send_page
 
 
@@ -29,7 +38,10 @@ class DataAdmin(ModeratorCog, group_name="data", group_description="Moderators: 
     @moderator_only()
     async def export(self, interaction: discord.Interaction) -> None:
         await defer(interaction)
-        text = await asyncio.to_thread(export_text, self.store)
+        try:
+            text = await asyncio.to_thread(export_text, self.store)
+        except ChangeRefused as exc:
+            return await refuse(interaction, exc, "data export", locations=True)
         data = text.encode("utf-8")
         limit = getattr(interaction, "filesize_limit", 0) or 8 * 2**20
         if len(data) > limit:
@@ -61,18 +73,22 @@ class DataAdmin(ModeratorCog, group_name="data", group_description="Moderators: 
         try:
             plan = await asyncio.to_thread(plan_import, self.store, data, file.filename)
         except ChangeRefused as exc:
-            return await refuse(interaction, exc, "data import", locations=True)
+            await refuse(interaction, exc, "data import", locations=True)
+            return await report_recovery(self.bot, interaction)
+        await report_recovery(self.bot, interaction)
         if not plan.changes:
             await send_page(interaction, notice_page("Nothing to import: the file matches the data."), notice=True)
             return log_interaction(interaction, "data import", 0, "unchanged")
-        user = interaction.user
+        user, again = interaction.user, f"Yes, remove {len(plan.removed)} records" if plan.mass_removal else None
         await ask_to_confirm(interaction, self.bot, import_preview_page(plan, file.filename, reason or ""),
-                             lambda: apply_import(self.store, plan, who(user), reason or ""), "data import")
+                             lambda: apply_import(self.store, plan, who(user), reason or "", allow_removals=bool(again)),
+                             "data import", again)
 
     @app_commands.command(description="Re-read the data files after an edit on disk, and report any problem")
     @moderator_only()
     async def reload(self, interaction: discord.Interaction) -> None:
         await defer(interaction)
+        await recover_now(self.bot, interaction)   # a save a crash cut short is finished (or its conflict told)
         counts, problems, kept = await asyncio.to_thread(self.bot.engine.reload_status)
         page = reload_page(counts, problems, self.store.data_dir, kept)
         await send_page(interaction, page, notice=bool(problems))

@@ -53,7 +53,7 @@ class Records(ModeratorCog, group_name="record", group_description="Moderators: 
                 return self.store.propose("record", "add", rec["id"], rec)
             await propose_and_confirm(inter, self.bot, propose, reason, "record add")
 
-        await interaction.response.send_modal(RecordModal("Add a record", {}, submitted))
+        await interaction.response.send_modal(RecordModal(self.bot, interaction.user.id, "Add a record", {}, submitted))
 
     @app_commands.command(description="Edit a record: a form with its current text, then a preview to confirm")
     @app_commands.rename(record_id="id")
@@ -79,7 +79,8 @@ class Records(ModeratorCog, group_name="record", group_description="Moderators: 
                 return self.store.propose("record", "edit", record_id, after, base)
             await propose_and_confirm(inter, self.bot, propose, reason, "record edit")
 
-        await interaction.response.send_modal(RecordModal(f"Edit {record_id}", form_values(rec), submitted))
+        await interaction.response.send_modal(RecordModal(self.bot, interaction.user.id, f"Edit {record_id}",
+                                                          form_values(rec), submitted))
 
     @app_commands.command(description="Remove a record, after a preview")
     @app_commands.rename(record_id="id")

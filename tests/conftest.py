@@ -36,3 +36,10 @@ def data_copy(tmp_path, frozen_data) -> Path:
     dest = tmp_path / "data"
     shutil.copytree(frozen_data, dest, ignore=shutil.ignore_patterns("history.jsonl", ".*"))
     return dest
+
+
+@pytest.fixture
+def curator(fake):
+    """A member who is a moderator by a role (``moderator_roles``), not by Manage Server: (user, role)."""
+    role = fake.add_role("Curators", 0)
+    return fake.add_user("curator", roles=[role.id]), role

@@ -7,8 +7,10 @@ the fake Discord, in tests/fakediscord/plugin.py.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -154,3 +156,108 @@ def content_hash(root) -> str:
     for p in data_files(Path(root)):
         h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes())
     return h.hexdigest()
+
+
+# ---- the moderators' commands through the fake Discord
+
+def make_bot(fake: FakeDiscord, data_copy: Path, tmp_path: Path, role=None, **kw) -> ResponsesBot:
+    """The real bot for the moderators' commands on a copy of the data, auditing to the second channel."""
+    from bot.config import Settings
+    from bot.dataset.store import Store
+    from bot.discord_adapter.client import ResponsesBot
+    from bot.engine.engine import Engine
+
+    settings = Settings(data_dir=data_copy, database=tmp_path / "index.db", audit_channel=fake.guild.channels[1].id,
+                        moderator_roles=[role.id] if role else [], **kw)
+    engine = Engine(data_copy, tmp_path / "index.db")
+    return ResponsesBot(settings, engine, store=Store(data_copy), guild_ready_timeout=0.05)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file of a folder, by its hash: what "nothing changed" compares."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def message_embed(message: dict) -> dict:
+    """The first embed of a message (as the fake Discord keeps it)."""
+    return message["embeds"][0]
+
+
+def buttons(message: dict) -> dict[str, dict]:
+    """A message's buttons by label."""
+    return {c["label"]: c for row in message["components"] for c in row["components"]}
+
+
+async def command(fake, name, options=None, user=None, count=1) -> dict:
+    """Run a slash command; the ``count``-th response's message (2: the follow-up after a deferral)."""
+    iid = await fake.dispatch_slash(name, options or {}, user=user or fake.admin)
+    response = await fake.wait_for_response(iid, count=count)
+    assert response["status"] == 200, response
+    return response["message"] or response
+
+
+async def reply(fake, name, options=None, user=None) -> dict:
+    """A moderator command's final ephemeral message, deferred or not."""
+    iid = await fake.dispatch_slash(name, options or {}, user=user or fake.admin)
+    first = await fake.wait_for_response(iid)
+    if first["type"] == 5:
+        first = await fake.wait_for_response(iid, count=2)
+    assert first["message"]["flags"] & EPHEMERAL
+    return first["message"]
+
+
+async def open_modal(fake, name, options, user=None) -> tuple[int, dict]:
+    """Run a command that answers with a form; its interaction id and the form."""
+    iid = await fake.dispatch_slash(name, options, user=user or fake.admin)
+    response = await fake.wait_for_response(iid)
+    assert response["type"] == 9, response
+    return iid, response["data"]
+
+
+def prefilled(modal: dict) -> dict[str, str]:
+    """The values a form opens with."""
+    return {c["component"]["custom_id"]: c["component"].get("value", "") for c in modal["components"]}
+
+
+async def submit(fake, iid, modal, values, user=None) -> dict:
+    """Submit a form; the message the bot follows up with after deferring."""
+    sid = await fake.dispatch_modal_submit(modal["custom_id"], values, interaction_id=iid, user=user)
+    assert (await fake.wait_for_response(sid))["type"] == 5  # deferred, ephemeral
+    return (await fake.wait_for_response(sid, count=2))["message"]
+
+
+async def click(fake, bot, message, label, user=None) -> dict:
+    """Press a button of a message the bot sent; what the press shows (a reply, or the message edited)."""
+    for _ in range(200):  # the view is registered once the send has returned
+        if int(message["id"]) in bot.views:
+            break
+        await asyncio.sleep(0.01)
+    cid = await fake.dispatch_click(message["id"], buttons(message)[label]["custom_id"], user=user or fake.admin)
+    first = await fake.wait_for_response(cid)
+    if first["type"] == 7 and label == "Confirm":
+        await fake.wait_for_response(cid, count=2)  # the result replaces the preview
+    return first if first["type"] == 4 else fake.message(message["id"])
+
+
+async def audit_posts(fake, n: int) -> list[dict]:
+    """The audit channel's posts, once there are at least n."""
+    channel = fake.guild.channels[1].id
+    await fake.wait_for(lambda: len([m for m in fake.channel_messages(channel) if m["embeds"]]) >= n)
+    return [m for m in fake.channel_messages(channel) if m["embeds"]]
+
+
+def killed_saver(data: Path, rid: str, stage: str, title: str) -> None:
+    """A real process that saves an edit of record rid's title and is SIGKILLed when the save
+    reaches `stage` ("journal", "file", "history": see Store.pause)."""
+    code = f"""
+import os, sys
+sys.path.insert(0, {str(ROOT)!r})
+from bot.dataset.store import Store
+s = Store({str(data)!r})
+s.pause = lambda stage: stage == {stage!r} and os.kill(os.getpid(), 9)
+rec = s.get("record", {rid!r})
+s.apply([s.propose("record", "edit", {rid!r}, dict(rec, title={title!r}))], "discord:1:alice", "before the crash")
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr

@@ -8,24 +8,32 @@ modal fits Discord's rules, and every reply to a moderator command was ephemeral
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-from pathlib import Path
 
 import aiohttp
 import discord
-import pytest
 from fakediscord import limits, running_bot
-from helpers import EPHEMERAL
+from helpers import (
+    EPHEMERAL,
+    audit_posts,
+    buttons,
+    click,
+    command,
+    make_bot,
+    open_modal,
+    prefilled,
+    reply,
+    snapshot,
+    submit,
+)
+from helpers import message_embed as embed
 
-from bot.config import Settings
 from bot.dataset.store import Store
 from bot.discord_adapter.answer_pages import escape, page_length
-from bot.discord_adapter.client import ResponsesBot, sync_commands
+from bot.discord_adapter.client import sync_commands
 from bot.discord_adapter.moderation_pages import audit_page, history_page, preview_page
 from bot.discord_adapter.moderation_views import NOT_YOURS
 from bot.discord_adapter.record_form import slug
-from bot.engine.engine import Engine
 
 MOD_COMMANDS = {"record", "actors", "data"}
 EPHEMERAL_COMMANDS = MOD_COMMANDS  # checked after every test by the `fake` fixture
@@ -34,90 +42,6 @@ RID = "de-halt-deportations-2018"
 NEW = {"title": "Germany condemns forced labour in Xinjiang", "date": "2022-06",
        "actors": "Germany, European Union:mentioned", "types": "statements",
        "summary": "In June 2022 Germany condemned the use of forced labour in Xinjiang."}
-
-
-# --------------------------------------------------------------------------- harness
-
-
-
-
-@pytest.fixture
-def curator(fake):
-    role = fake.add_role("Curators", 0)
-    return fake.add_user("curator", roles=[role.id]), role
-
-
-def make_bot(fake, data_copy: Path, tmp_path: Path, role=None, **kw) -> ResponsesBot:
-    settings = Settings(data_dir=data_copy, database=tmp_path / "index.db", audit_channel=fake.guild.channels[1].id,
-                        moderator_roles=[role.id] if role else [], **kw)
-    engine = Engine(data_copy, tmp_path / "index.db")
-    return ResponsesBot(settings, engine, store=Store(data_copy), guild_ready_timeout=0.05)
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".write.lock"}
-
-
-def embed(message: dict) -> dict:
-    return message["embeds"][0]
-
-
-def buttons(message: dict) -> dict[str, dict]:
-    return {c["label"]: c for row in message["components"] for c in row["components"]}
-
-
-async def command(fake, name, options=None, user=None, count=1) -> dict:
-    """Run a slash command; the ``count``-th response's message (2: the follow-up after a deferral)."""
-    iid = await fake.dispatch_slash(name, options or {}, user=user or fake.admin)
-    response = await fake.wait_for_response(iid, count=count)
-    assert response["status"] == 200, response
-    return response["message"] or response
-
-
-async def reply(fake, name, options=None, user=None) -> dict:
-    """A moderator command's final ephemeral message, deferred or not."""
-    iid = await fake.dispatch_slash(name, options or {}, user=user or fake.admin)
-    first = await fake.wait_for_response(iid)
-    if first["type"] == 5:
-        first = await fake.wait_for_response(iid, count=2)
-    assert first["message"]["flags"] & EPHEMERAL
-    return first["message"]
-
-
-async def open_modal(fake, name, options, user=None) -> tuple[int, dict]:
-    iid = await fake.dispatch_slash(name, options, user=user or fake.admin)
-    response = await fake.wait_for_response(iid)
-    assert response["type"] == 9, response
-    return iid, response["data"]
-
-
-def prefilled(modal: dict) -> dict[str, str]:
-    return {c["component"]["custom_id"]: c["component"].get("value", "") for c in modal["components"]}
-
-
-async def submit(fake, iid, modal, values, user=None) -> dict:
-    sid = await fake.dispatch_modal_submit(modal["custom_id"], values, interaction_id=iid, user=user)
-    assert (await fake.wait_for_response(sid))["type"] == 5  # deferred, ephemeral
-    return (await fake.wait_for_response(sid, count=2))["message"]
-
-
-async def click(fake, bot, message, label, user=None) -> dict:
-    for _ in range(200):  # the view is registered once the send has returned
-        if int(message["id"]) in bot.views:
-            break
-        await asyncio.sleep(0.01)
-    cid = await fake.dispatch_click(message["id"], buttons(message)[label]["custom_id"], user=user or fake.admin)
-    first = await fake.wait_for_response(cid)
-    if first["type"] == 7 and label == "Confirm":
-        await fake.wait_for_response(cid, count=2)  # the result replaces the preview
-    return first if first["type"] == 4 else fake.message(message["id"])
-
-
-async def audit_posts(fake, n: int) -> list[dict]:
-    channel = fake.guild.channels[1].id
-    await fake.wait_for(lambda: len([m for m in fake.channel_messages(channel) if m["embeds"]]) >= n)
-    return [m for m in fake.channel_messages(channel) if m["embeds"]]
 
 
 # --------------------------------------------------------------------------- tests

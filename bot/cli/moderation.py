@@ -6,9 +6,11 @@ import sys
 from pathlib import Path
 
 from bot.dataset.store import ChangeRefused, Store, revision
-from bot.dataset.transfer import apply_import, export_text, plan_import
+from bot.dataset.transfer import MAX_IMPORT_BYTES, apply_import, export_text, plan_import
 from bot.dataset.yaml_edit import dump_record, plain
-from bot.dataset.yamlio import YamlError, load_file
+from bot.dataset.yamlio import YamlError, load_file, too_large
+
+MAX_RECORD_FILE = 2**20   # one record (or actor) from --file: refused unparsed beyond this
 
 
 def add_parsers(sub, common) -> None:
@@ -46,6 +48,8 @@ def add_parsers(sub, common) -> None:
     p.add_argument("--out", help="file to write (default: standard output)")
     p = sub.add_parser("import", parents=[common], help="replace the records with a YAML file, after a preview")
     p.add_argument("file", help="a YAML list of records, as export writes it")
+    p.add_argument("--allow-removals", action="store_true",
+                   help="let the import remove most (or all) of the records; refused without it")
     _confirm_args(p)
 
 
@@ -73,12 +77,22 @@ def _confirmed(args, preview: str) -> bool:
 
 
 def _read_record(path: str) -> dict:
-    item = load_file(Path(path))
+    item = load_file(Path(path), limit=MAX_RECORD_FILE)
     if isinstance(item, list) and len(item) == 1:
         item = item[0]
     if not isinstance(item, dict):
         raise ChangeRefused(f"{path} must hold one record (a YAML mapping)")
     return plain(item)
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The import file, refused unread when it is larger than an import may be."""
+    try:
+        if why := too_large(path.stat().st_size, MAX_IMPORT_BYTES):
+            raise ChangeRefused(f"{path.name} {why}")
+        return path.read_bytes()
+    except OSError as exc:
+        raise ChangeRefused(f"cannot read {path}: {exc.strerror}") from None
 
 
 def run(args, settings) -> int:
@@ -90,6 +104,18 @@ def run(args, settings) -> int:
         for p in getattr(exc, "problems", [])[1:]:
             print(f"  {p}", file=sys.stderr)
         return 1
+    finally:
+        _tell_recovery(store)
+
+
+def _tell_recovery(store: Store) -> None:
+    """A save a crash had cut short, finished (or left as it was) before this command ran."""
+    for e in store.take_notices():
+        if e.action == "conflict":
+            print(f"conflict, change #{e.seq}: {e.reason} ({e.kind} {e.target})", file=sys.stderr)
+        else:
+            print(f"recovered: an interrupted save was finished, change #{e.seq}, {e.action} {e.kind} {e.target}",
+                  file=sys.stderr)
 
 
 def _dispatch(args, store: Store) -> int:
@@ -151,13 +177,15 @@ def _dispatch(args, store: Store) -> int:
         return 0
     if cmd == "import":
         path = Path(args.file)
-        plan = plan_import(store, path.read_bytes(), path.name)
+        plan = plan_import(store, _read_bytes(path), path.name)
         if not plan.changes:
             print("nothing to do: the file matches the data")
             return 0
-        if not _confirmed(args, plan.summary()):
+        if plan.mass_removal and not args.allow_removals:
+            raise ChangeRefused(plan.mass_removal)
+        if not _confirmed(args, plan.summary() + (f"\nwarning: {plan.mass_removal}" if plan.mass_removal else "")):
             return 0
-        entries = apply_import(store, plan, _who(), args.reason)
+        entries = apply_import(store, plan, _who(), args.reason, allow_removals=args.allow_removals)
         print(f"saved: {len(entries)} changes")
         return 0
     raise ChangeRefused(f"unknown command {cmd}")

@@ -4,15 +4,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.dataset.model import ID_RE
-from bot.dataset.yamlio import Problem, YamlError, line_of, load_file
+from bot.dataset.yamlio import Problem, YamlError, line_of, load_file, load_text
 
 
 class Reader:
     """Collects problems while turning raw YAML values into typed objects."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, texts: dict[Path, str] | None = None):
         self.root = root
         self.problems: list[Problem] = []
+        self.texts = texts or {}   # files read from these texts instead of the disk: a change not yet saved
 
     def name(self, path: Path) -> str:
         try:
@@ -24,12 +25,13 @@ class Reader:
         self.problems.append(Problem(file, line, msg, warning))
 
     def load(self, path: Path, want: type, required: bool = True):
-        if not path.exists():
+        text = self.texts.get(path)
+        if text is None and not path.exists():
             if required:
                 self.err(self.name(path), 1, "file is missing")
             return want()
         try:
-            data = load_file(path, self.name(path))
+            data = load_file(path, self.name(path)) if text is None else load_text(text, self.name(path))
         except YamlError as exc:
             self.problems.append(exc.problem)
             return want()

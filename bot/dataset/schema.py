@@ -143,6 +143,9 @@ def read_records(r: Reader, root: Path, actors, types, entities, documents) -> l
             rec = read_record(r, d, f, seen, actors, types, entities, documents, cited)
             if rec:
                 records.append(rec)
+    if files and not seen:   # valid, but every question would find nothing: say so
+        r.err(r.name(root / "records"), 1, "the data holds no records: every records/*.yaml file is empty",
+              warning=True)
     for doc in documents.values():
         for sec in doc.sections:
             for n in range(1, sec.items + 1):

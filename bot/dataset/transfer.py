@@ -1,12 +1,13 @@
 """The whole set of records as one YAML file: export it, or import one after a preview."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from bot.dataset.history import Entry
-from bot.dataset.store import Change, ChangeRefused, Store
+from bot.dataset.store import Change, ChangeRefused, Store, mass_removal
 from bot.dataset.yaml_edit import dump_list, ordered, plain
-from bot.dataset.yamlio import Problem, YamlError, load_text
+from bot.dataset.yamlio import Problem, YamlError, load_text, too_large
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 HEADER = ("# Records exported by the bot. Edit, then import with `/data import` or\n"
@@ -23,6 +24,8 @@ class ImportPlan:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    total: int = 0                  # records in the data now
+    mass_removal: str | None = None  # why saving it needs an explicit yes (see store.mass_removal)
 
     def summary(self, limit: int = 10) -> str:
         def part(label, ids):
@@ -33,10 +36,11 @@ class ImportPlan:
 
 def plan_import(store: Store, data: bytes | str, name: str = "import.yaml") -> ImportPlan:
     """What importing this file would do. Raises ChangeRefused, naming the line, if it is not a
-    valid set of records or would leave the data invalid."""
+    valid set of records or would leave the data invalid. The file is refused unparsed when it is
+    too large, and its YAML with any anchor or alias."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    if len(raw) > MAX_IMPORT_BYTES:
-        raise ChangeRefused(f"{name} is {len(raw) // 1024} KiB; the limit is {MAX_IMPORT_BYTES // 2**20} MiB")
+    if why := too_large(len(raw), MAX_IMPORT_BYTES):
+        raise ChangeRefused(f"{name} {why}")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -51,15 +55,14 @@ def plan_import(store: Store, data: bytes | str, name: str = "import.yaml") -> I
         raise ChangeRefused(f"{name} must be a YAML list of records, each with an `id` (as `/data export` writes)",
                             [Problem(name, 1, "expected a list of records")])
     ids = [str(i["id"]) for i in items]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    dupes = sorted(i for i, n in Counter(ids).items() if n > 1)
     if dupes:
         raise ChangeRefused(f"{name} has the same id twice: {', '.join(dupes[:5])}")
+    store.recover()
     current = {}
-    for path in store.files("record"):
-        for rec in load_text(path.read_text(encoding="utf-8"), str(path)) or []:
-            if isinstance(rec, dict) and rec.get("id"):
-                current[str(rec["id"])] = (path, plain(rec))
-    plan = ImportPlan()
+    for path, rec in store.records_where():
+        current.setdefault(str(rec.get("id")), (path, rec))
+    plan, wanted = ImportPlan(total=len(current)), set(ids)
     for item in items:
         rid, new = str(item["id"]), plain(item)
         if rid not in current:
@@ -69,9 +72,10 @@ def plan_import(store: Store, data: bytes | str, name: str = "import.yaml") -> I
             plan.changes.append(Change("import", "record", rid, current[rid][0], current[rid][1], new))
             plan.changed.append(rid)
     for rid, (path, old) in current.items():
-        if rid not in set(ids):
+        if rid not in wanted:
             plan.changes.append(Change("import", "record", rid, path, old, None))
             plan.removed.append(rid)
+    plan.mass_removal = mass_removal(len(plan.removed), plan.total)
     problems = store.check(plan.changes)
     if problems:
         raise ChangeRefused(f"importing {name} would leave {len(problems)} problem(s): "
@@ -79,5 +83,6 @@ def plan_import(store: Store, data: bytes | str, name: str = "import.yaml") -> I
     return plan
 
 
-def apply_import(store: Store, plan: ImportPlan, who: str, reason: str = "") -> list[Entry]:
-    return store.apply(plan.changes, who, reason or "import")
+def apply_import(store: Store, plan: ImportPlan, who: str, reason: str = "", allow_removals: bool = False) -> list[Entry]:
+    """Save the plan: all of it, or nothing. Removing most records needs allow_removals."""
+    return store.apply(plan.changes, who, reason or "import", allow_removals=allow_removals)

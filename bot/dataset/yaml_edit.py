@@ -1,9 +1,7 @@
-"""Writing records back into their YAML files: one block at a time, atomically.
+"""Records as YAML in the house style of data/records (a block per record, see data/README.md),
+and the plain dicts and key order they are compared and dumped in.
 
-Only the block of the record that changed is rewritten, so comments and the layout of the
-rest of a hand-written file survive and `git diff data/` shows just the change. A file is
-replaced by rename after its new text is flushed to disk: a crash leaves the old file or
-the new one, never a torn one.
+Where a block goes in its file, and what else of the file stays as it was, is blocks.py's.
 """
 from __future__ import annotations
 
@@ -14,9 +12,6 @@ import yaml
 
 FIELD_ORDER = ("id", "title", "date", "summary", "actors", "body", "types", "stage", "votes", "figures",
                "entities", "quote", "sources", "note")
-_RECORD_START = re.compile(r"^- ", re.M)
-
-
 _BARE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -77,46 +72,3 @@ def dump_record(record: dict) -> str:
 
 def dump_list(items: list[dict]) -> str:
     return "\n".join(dump_record(i) for i in items)
-
-
-def blocks(text: str) -> list[tuple[int, int]]:
-    """(start, end) character spans of the top-level list items of a YAML file."""
-    starts = [m.start() for m in _RECORD_START.finditer(text)]
-    return [(s, starts[n + 1] if n + 1 < len(starts) else len(text)) for n, s in enumerate(starts)]
-
-
-def _block_id(block: str) -> str | None:
-    m = re.match(r"- id:\s*['\"]?([a-z0-9-]+)", block)
-    if m:
-        return m.group(1)
-    m = re.search(r"^  id:\s*['\"]?([a-z0-9-]+)", block, re.M)
-    return m.group(1) if m else None
-
-
-def _split_trailer(block: str) -> tuple[str, str]:
-    """A block's own lines, and the blank and comment lines after them (which introduce the next)."""
-    lines = block.splitlines(keepends=True)
-    i = len(lines)
-    while i > 1 and (not lines[i - 1].strip() or lines[i - 1].lstrip().startswith("#")):
-        i -= 1
-    return "".join(lines[:i]), "".join(lines[i:])
-
-
-def replace_block(text: str, record_id: str, new_block: str | None) -> str:
-    """The file text with one record's block replaced (or removed when new_block is None)."""
-    for start, end in blocks(text):
-        if _block_id(text[start:end]) == record_id:
-            _, trailer = _split_trailer(text[start:end])
-            if new_block is None:
-                if not text[:start].strip() or text[:start].endswith("\n\n"):
-                    trailer = trailer.lstrip("\n")
-                return text[:start] + trailer + text[end:]
-            return text[:start] + new_block.rstrip("\n") + "\n" + trailer + text[end:]
-    raise KeyError(record_id)
-
-
-def append_block(text: str, new_block: str) -> str:
-    if text and not text.endswith("\n"):
-        text += "\n"
-    sep = "\n" if text.strip() else ""
-    return text + sep + new_block

@@ -1,4 +1,9 @@
-"""YAML reading that remembers line numbers, so every problem can name file:line."""
+"""YAML reading that remembers line numbers, so every problem can name file:line.
+
+Anchors and aliases (`&a`, `*a`) are refused from the parser's events, before anything is
+built from them: a few hundred bytes of nested aliases (a "billion laughs") expand to
+gigabytes in any code that copies the values. No file in the schema needs them.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,6 +11,7 @@ from pathlib import Path
 
 import yaml
 from yaml.events import (
+    AliasEvent,
     DocumentEndEvent,
     DocumentStartEvent,
     MappingEndEvent,
@@ -122,7 +128,17 @@ def _build(loader, node, memo: dict):
 
 
 class _Unusual(Exception):
-    """Something the event reader leaves to PyYAML's composer: tags, anchors, complex keys, depth."""
+    """Something the event reader leaves to PyYAML's composer: tags, complex keys, depth."""
+
+
+class _Anchor(Exception):
+    """An anchor or an alias: refused, whatever reads the file."""
+
+    def __init__(self, event):
+        self.line = event.start_mark.line + 1
+
+
+ANCHOR_MESSAGE = "YAML anchors and aliases (&name, *name) are not allowed: write each value out in full"
 
 
 _SCALAR_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("bool", "int", "float", "null", "timestamp")}
@@ -148,7 +164,7 @@ def _from_events(loader):
 
     def scalar(ev):
         if ev.anchor is not None:
-            raise _Unusual
+            raise _Anchor(ev)
         implicit = ev.implicit
         if implicit[0]:
             value = ev.value
@@ -161,7 +177,9 @@ def _from_events(loader):
 
     def collection(ev, depth: int):
         t = type(ev)
-        if ev.anchor is not None or ev.tag is not None or depth > _MAX_DEPTH:
+        if t is AliasEvent or ev.anchor is not None:
+            raise _Anchor(ev)
+        if ev.tag is not None or depth > _MAX_DEPTH:
             raise _Unusual
         if t is MappingStartEvent:
             d = LDict()
@@ -173,8 +191,10 @@ def _from_events(loader):
                 t = type(ev)
                 if t is MappingEndEvent:
                     return d
+                if t is AliasEvent or ev.anchor is not None:
+                    raise _Anchor(ev)
                 if t is not ScalarEvent:
-                    raise _Unusual                          # a complex key, an alias
+                    raise _Unusual                          # a complex key
                 line = ev.start_mark.line + 1
                 # keys and values are most of the scalars: plain text is read here, without a call
                 key = ev.value
@@ -204,7 +224,7 @@ def _from_events(loader):
                     return out
                 else:
                     out.append(collection(ev, depth + 1))
-        raise _Unusual                                      # an alias
+        raise _Unusual
 
     get()                                                   # stream start
     if type(get()) is not DocumentStartEvent:
@@ -216,19 +236,33 @@ def _from_events(loader):
     return value
 
 
+def _refuse_anchors(text: str) -> None:
+    """Read every event for an anchor or alias, building nothing (before PyYAML's composer runs)."""
+    loader = _LineLoader(text)
+    try:
+        while (ev := loader.get_event()) is not None and type(ev) is not StreamEndEvent:
+            if type(ev) is AliasEvent or getattr(ev, "anchor", None) is not None:
+                raise _Anchor(ev)
+    finally:
+        loader.dispose()
+
+
 def load_text(text: str, name: str):
-    """Parse YAML text; a syntax error becomes a YamlError naming name:line."""
+    """Parse YAML text; a syntax error, an anchor or an alias becomes a YamlError naming name:line."""
     try:
         loader = _LineLoader(text)
         try:
             return _from_events(loader)
         except _Unusual:
             loader.dispose()
+            _refuse_anchors(text)
             loader = _LineLoader(text)
             node = loader.get_single_node()
             return None if node is None else _build(loader, node, {})
         finally:
             loader.dispose()
+    except _Anchor as exc:
+        raise YamlError(Problem(name, exc.line, ANCHOR_MESSAGE)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -237,11 +271,20 @@ def load_text(text: str, name: str):
         raise YamlError(Problem(name, 1, f"not valid YAML: {exc}")) from None
 
 
-def load_file(path: Path, name: str | None = None):
+def too_large(size: int, limit: int) -> str | None:
+    """Why input of `size` bytes is refused before it is parsed, or None."""
+    if size <= limit:
+        return None
+    unit = f"{limit // 2**20} MiB" if limit >= 2**20 else f"{limit // 1024} KiB"
+    return f"is {max(size // 1024, 1)} KiB; the limit is {unit}"
+
+
+def load_file(path: Path, name: str | None = None, limit: int = MAX_FILE_BYTES):
+    """Parse a YAML file, refused unread when larger than `limit` bytes."""
     name = name or str(path)
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise YamlError(Problem(name, 1, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB"))
+        if why := too_large(path.stat().st_size, limit):
+            raise YamlError(Problem(name, 1, f"the file {why}"))
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise YamlError(Problem(name, 1, "not UTF-8 text")) from None

@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.discord_adapter.errors import NotAllowed
 
 T = TypeVar("T")
+MODERATORS_ONLY = "Only moderators (Manage Server, or a moderator role) can use this command."
 
 
 def is_owner(interaction: discord.Interaction, settings: Settings) -> bool:
@@ -45,7 +46,7 @@ def owner_only() -> Callable[[T], T]:
 def moderator_only() -> Callable[[T], T]:
     def check(interaction: discord.Interaction) -> bool:
         if not is_moderator(interaction, interaction.client.settings):  # type: ignore[attr-defined]
-            raise NotAllowed("Only moderators (Manage Server, or a moderator role) can use this command.")
+            raise NotAllowed(MODERATORS_ONLY)
         return True
 
     def decorator(func: Any) -> Any:

@@ -31,6 +31,7 @@ from bot.discord_adapter.errors import report_error
 from bot.discord_adapter.flights import Flights
 from bot.discord_adapter.health import Health
 from bot.discord_adapter.lanes import Lanes
+from bot.discord_adapter.moderation_views import recover_now
 from bot.discord_adapter.page_view import AnswerButton
 from bot.discord_adapter.sending import tell
 from bot.engine.engine import Engine
@@ -95,6 +96,9 @@ class ResponsesBot(commands.AutoShardedBot):
         self.flights.start(asyncio.get_running_loop())
         self.add_dynamic_items(AnswerButton)  # the answer buttons, even those sent before a restart
         self._health_task = asyncio.ensure_future(self.health.run(self.settings.health_seconds))
+        # a save a crash cut short is finished (or its conflict recorded) before anything reads the
+        # data, the cogs' descriptions included: only the store tells the audit channel
+        await recover_now(self)
         for ext in EXTENSIONS:
             await self.load_extension(ext)
         if self.warm:  # build or load the index now, not in the first user's 3 seconds

@@ -26,7 +26,8 @@ from bot.text import plural
 DIFF_BUDGET = 3000          # characters of diff in a preview's description
 HISTORY_DIFF = 700          # ... in one history field
 HISTORY_BUDGET = 5600       # of the 6000 per message
-VERBS = {"add": "added", "edit": "edited", "remove": "removed", "undo": "undone", "import": "imported"}
+VERBS = {"add": "added", "edit": "edited", "remove": "removed", "undo": "undone", "import": "imported",
+         "conflict": "not recovered"}
 
 
 def code_block(text: str, limit: int, lang: str = "diff") -> str:
@@ -146,8 +147,10 @@ def history_page(kind: str, target: str, entries: list[Entry]) -> dict:
 
 def import_preview_page(plan, name: str, reason: str = "") -> dict:
     diffs = "\n".join(c.diff() for c in plan.changes[:20])
+    warn = (f"\n⚠️ **This removes {len(plan.removed)} of the {plan.total} records.** Confirm asks once more."
+            if plan.mass_removal else "")
     desc = (f"Importing `{escape(clip(name, 100))}` would **add {len(plan.added)}**, **change {len(plan.changed)}** "
-            f"and **remove {len(plan.removed)}** records. Nothing is saved until you press **Confirm**."
+            f"and **remove {len(plan.removed)}** records. Nothing is saved until you press **Confirm**." + warn
             + (f"\nReason: {escape(clip(reason, 300))}" if reason else ""))
     fields = [{"name": label, "value": clip(escape(", ".join(ids)), FIELD_VALUE_MAX), "inline": False}
               for label, ids in (("Added", plan.added), ("Changed", plan.changed), ("Removed", plan.removed)) if ids]
@@ -181,6 +184,29 @@ def audit_page(entries: list[Entry]) -> dict:
     if e.reason:
         fields.append({"name": "Reason", "value": clip(escape(e.reason), FIELD_VALUE_MAX), "inline": False})
     return page(title, code_block(diff or "(no difference)", 3000), fields)
+
+
+def second_confirm_page(label: str) -> dict:
+    return page("Are you sure?", f"Nothing is saved yet. Press **{escape(label)}** to save the import, removals "
+                                 "included, or **Cancel**. Each removal can be undone later with `/record undo`.")
+
+
+def recovery_page(entries: list[Entry]) -> dict:
+    """What recovery did with a save a crash cut short: finished, or left as it was (a conflict)."""
+    done = [e for e in entries if e.action != "conflict"]
+    conflicts = [e for e in entries if e.action == "conflict"]
+    lines = []
+    if done:
+        lines.append(f"An interrupted save was finished: {plural(len(done), 'change')} "
+                     f"(#{done[0].seq}–#{done[-1].seq}) by {who_label(done[0].who)} are now in the files.")
+    for e in conflicts[:10]:
+        lines.append(f"**Conflict** (#{e.seq}): {escape(clip(e.reason, 400))} — {e.kind} `{escape(e.target)}`.")
+    if len(conflicts) > 10:
+        lines.append(f"… and {len(conflicts) - 10} more conflicts (`python -m bot history ID`).")
+    fields = [{"name": f"{e.kind.capitalize()} {VERBS.get(e.action, e.action)}", "value": clip(escape(e.target), 1024),
+               "inline": True} for e in entries[:10]]
+    return page("Recovered an interrupted save" if not conflicts else "Interrupted save: conflicts",
+                clip("\n".join(lines), DESCRIPTION_MAX), fields)
 
 
 def reload_page(counts: dict | None, problems: list | None, data_dir: Path, kept: bool = False) -> dict:

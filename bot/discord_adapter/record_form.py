@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 
 from bot.dataset.model import ROLES
 from bot.dataset.store import Store, field_error
@@ -92,7 +93,7 @@ def apply_form(engine, base: dict, values: dict[str, str]) -> dict:
     return rec
 
 
-def slug(actor_id: str, title: str, date, taken: set[str]) -> str:
+def slug(actor_id: str, title: str, date, taken: Container[str]) -> str:
     """A readable, unique id: first actor, a few title words, the year."""
     text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
     skip = _STOP | set(actor_id.split("-"))
@@ -108,6 +109,14 @@ def slug(actor_id: str, title: str, date, taken: set[str]) -> str:
     while rid in taken:
         rid, n = f"{base}-{n}", n + 1
     return rid
+
+
+class _InUse:
+    def __init__(self, store: Store):
+        self.store = store
+
+    def __contains__(self, rid: object) -> bool:
+        return self.store.get("record", str(rid)) is not None
 
 
 NO_STAGE = "none"  # the stage option's value that removes a stage
@@ -145,6 +154,6 @@ def new_record(engine, store: Store, values: dict[str, str], *, section: str, it
     """A record from the add form and the command's options (not yet validated: Store.propose does that)."""
     out = apply_options(engine, apply_form(engine, {}, values), section=section, item=item, body=body,
                         stage=None if stage == NO_STAGE else stage)
-    taken = {r.get("id") for r in store.all_records()}
+    taken = _InUse(store)   # asked id by id: no need to read every record
     out["id"] = rid.strip() if rid else slug(out["actors"][0]["id"], out["title"], out.get("date"), taken)
     return out

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Iterator
 from bot.dataset.files import file_hash, file_stats, record_files
 from bot.dataset.model import heading_key
 from bot.dataset.reader import Reader
+from bot.dataset.store import reading
 from bot.files import locked
 from bot.index.meta import (
     FTS_COLUMNS,
@@ -55,7 +56,8 @@ def ensure_index(data_dir: Path, db_path: Path, force: bool = False) -> bool:
     todo = plan(data_dir, db_path)
     if not force and todo.fresh and not todo.touched:
         return False
-    with locked(f"{db_path}.lock"):  # one writer at a time; the others wait, then find it fresh
+    # one writer at a time (the others wait, then find it fresh), reading no save half made
+    with locked(f"{db_path}.lock"), reading(data_dir):
         todo = plan(data_dir, db_path)
         if not (force or todo.full):
             try:
