@@ -116,7 +116,7 @@ def _parser(prog: str | None = None) -> argparse.ArgumentParser:
         c.add_argument("--out", required=True, metavar="FILE",
                        help="file to write; its extension picks the format (.png, .svg, .pdf, .jpg, …); "
                             "- writes PNG to standard output")
-    from bot.cli.moderation import add_parsers
+    from bot.cli.moderation_args import add_parsers
 
     add_parsers(sub, common)
     return p
