@@ -261,3 +261,34 @@ s.apply([s.propose("record", "edit", {rid!r}, dict(rec, title={title!r}))], "dis
 """
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == -signal.SIGKILL, proc.stderr
+
+
+# ---- question sets (tests/questions/*.yaml)
+
+def cited(answer) -> list[str]:
+    out = []
+    for rec in answer.records:
+        for s in rec["sources"]:
+            key = f"{s['section_key']}#{s['item']}"
+            if key not in out:
+                out.append(key)
+    return out
+
+
+def check(answer, case: dict) -> list[str]:
+    """What is wrong with an answer to a case of tests/questions/*.yaml (nothing: [])."""
+    got = cited(answer)
+    must, may, top = set(case.get("must") or []), set(case.get("may") or []), set(case.get("top") or [])
+    wrong = []
+    if case.get("empty"):
+        return ["records for a question with no honest match: " + ", ".join(got)] if got else []
+    if must - set(got):
+        wrong.append(f"missing {sorted(must - set(got))}")
+    if set(got) - must - may - top:
+        wrong.append(f"extra {sorted(set(got) - must - may - top)}")
+    first = {k for rec in answer.records[:3] for s in rec["sources"] for k in [f"{s['section_key']}#{s['item']}"]}
+    if top - first:
+        wrong.append(f"not in the first three: {sorted(top - first)}")
+    text = answer.text.lower()
+    wrong += [f"answer lacks {t!r}" for t in case.get("text") or [] if t.lower() not in text]
+    return wrong

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from helpers import ROOT
+from helpers import ROOT, check
 
 from bot.engine.engine import Engine
 
@@ -121,35 +121,6 @@ def test_fields_on_the_shipped_data(engine, question, want):
 def test_fields_on_another_dataset(second, question, want):
     got = parts(second.interpret(question))
     assert {k: got[k] for k in want} == want, second.interpret(question).describe()
-
-
-def cited(answer) -> list[str]:
-    out = []
-    for rec in answer.records:
-        for s in rec["sources"]:
-            key = f"{s['section_key']}#{s['item']}"
-            if key not in out:
-                out.append(key)
-    return out
-
-
-def check(answer, case: dict) -> list[str]:
-    """What is wrong with an answer to a case of tests/questions/*.yaml (nothing: [])."""
-    got = cited(answer)
-    must, may, top = set(case.get("must") or []), set(case.get("may") or []), set(case.get("top") or [])
-    wrong = []
-    if case.get("empty"):
-        return ["records for a question with no honest match: " + ", ".join(got)] if got else []
-    if must - set(got):
-        wrong.append(f"missing {sorted(must - set(got))}")
-    if set(got) - must - may - top:
-        wrong.append(f"extra {sorted(set(got) - must - may - top)}")
-    first = {k for rec in answer.records[:3] for s in rec["sources"] for k in [f"{s['section_key']}#{s['item']}"]}
-    if top - first:
-        wrong.append(f"not in the first three: {sorted(top - first)}")
-    text = answer.text.lower()
-    wrong += [f"answer lacks {t!r}" for t in case.get("text") or [] if t.lower() not in text]
-    return wrong
 
 
 def cases(name: str) -> list[dict]:

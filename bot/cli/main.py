@@ -97,6 +97,9 @@ def _parser(prog: str | None = None) -> argparse.ArgumentParser:
     a.add_argument("question", nargs="+", help="the question, in plain words (quote it, or not)")
     a.add_argument("--json", action="store_true", help="print one JSON object: answer, records, interpretation")
     a.add_argument("--explain", action="store_true", help="also print how the question was understood")
+    a.add_argument("--after", action="append", metavar="QUESTION",
+                   help="an earlier question of the conversation (repeat, oldest first): the question is read "
+                        "as its follow-up where it continues it (\"and in 2020?\")")
     v = sub.add_parser("validate", parents=[common], help="check a data folder; exit 1 on errors")
     v.add_argument("path", nargs="?", help="data folder (default: the configured one)")
     i = sub.add_parser("index", parents=[common], help="build the SQLite index (only if the data changed)")
@@ -147,7 +150,7 @@ def cmd_ask(args, settings: Settings) -> int:
 
     engine = Engine(settings.data_dir, settings.db_path, settings.max_records)
     try:
-        answer = engine.answer(" ".join(args.question))
+        answer = engine.answer(" ".join(args.question), args.after or ())
     except DataError as exc:
         print_data_error(exc, settings.data_dir)
         return 1

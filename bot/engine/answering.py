@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 
 from bot.dates import Period
-from bot.engine import compose, verdict
+from bot.engine import compose, followup, verdict
 from bot.engine.answer import Answer
 from bot.engine.interpretation import Interpretation
 from bot.engine.languages import BY_CODE
@@ -170,6 +170,8 @@ def _compare(engine, interp: Interpretation) -> Answer:
 def _noted(result: Answer, interp: Interpretation, engine=None, cl=None) -> Answer:
     """What the reader should know about how the question was read, before the records."""
     notes = []
+    if interp.followup:
+        notes.append(f"{followup.summary(interp)} — continuing your question “{interp.followup['after']}”.")
     if interp.language != "en":
         notes.append(f"Your question was read as {BY_CODE[interp.language].name}; the answer is in English.")
     if interp.corrections:

@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from bot.dates import Period, year_span
-from bot.engine import answering, compose
+from bot.engine import answering, compose, followup
 from bot.engine.filters import Clause, clauses, fts_query, text_clause
 from bot.engine.interpretation import Interpretation
 from bot.engine.live import LiveIndex
@@ -84,11 +84,20 @@ class Engine:
     def interpret(self, question: str) -> Interpretation:
         return self.state.interpreter(question)
 
-    def answer(self, question: str) -> compose.Answer:
-        return self.reading(self._answer_question, question)
+    def answer(self, question: str, after: list[str] | tuple = ()) -> compose.Answer:
+        """The answer to `question`, read as a follow-up of the questions `after` (oldest first)
+        where it continues them ("and in 2020?")."""
+        return self.reading(self._answer_question, question, tuple(after))
 
-    def _answer_question(self, question: str) -> compose.Answer:
-        interp = self.interpret(question)
+    def interpret_after(self, question: str, after: list[str] | tuple = ()) -> Interpretation:
+        """The interpretation of the last question of a conversation, each read against the one before."""
+        interp = None
+        for q in [*after, question]:
+            interp = followup.read(interp, self.interpret(q))
+        return interp
+
+    def _answer_question(self, question: str, after: tuple = ()) -> compose.Answer:
+        interp = self.interpret_after(question, after) if after else self.interpret(question)
         if not interp.question.strip():
             return compose.help_answer(interp.question, interp, self.state)
         return self._answer(interp)

@@ -47,6 +47,7 @@ class Interpretation:
     unknown_dates: list[str] = field(default_factory=list)  # date-like words not understood ("last year")
     suggestions: list[str] = field(default_factory=list)   # "did you mean" names
     truncated: bool = False
+    followup: dict | None = None                           # {after, carried}: read as continuing a question
 
     @property
     def subjects(self) -> list[dict]:
@@ -97,6 +98,9 @@ class Interpretation:
             out.append("periods: " + "; ".join(f"{p.text!r} = {p.describe()}" for p in self.periods))
         if self.months:
             out.append("months of any year: " + ", ".join(str(m) for m in self.months))
+        if self.followup:
+            carried = ", ".join(self.followup["carried"]) or "nothing"
+            out.append(f"follow-up of “{self.followup['after']}”; carried over: {carried}")
         if self.relative:
             out.append(f"period relative to an event: {self.relative['relation']} “{self.relative['event']}”")
         return "\n".join(out)
